@@ -1,11 +1,12 @@
 # This file is part of Zhidu.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 
-__all__ = ['ApprovalMixin', 'approval_required', 'in_force']
+__all__ = [
+    'ApprovalMixin', 'approval_required', 'approval_submitting', 'in_force']
 
 
 def __getattr__(name):
-    if name in {'ApprovalMixin', 'approval_required'}:
+    if name in {'ApprovalMixin', 'approval_required', 'approval_submitting'}:
         from . import approval
         return getattr(approval, name)
     elif name == 'in_force':

@@ -12,8 +12,8 @@ from collections import defaultdict
 
 from trytond.i18n import gettext, lazy_gettext
 from trytond.model import (
-    DeactivableMixin, EvalEnvironment, Index, ModelSQL, ModelView,
-    sequence_ordered, fields)
+    DeactivableMixin, EvalEnvironment, Index, ModelSQL, ModelView, Workflow,
+    fields, sequence_ordered)
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval, If, PYSONDecoder
@@ -201,7 +201,12 @@ class ChainStep(sequence_ordered(), ModelSQL, ModelView):
         return True
 
     def resolve(self, record):
-        "Return the employee who decides this step for record"
+        """Return the employee who decides this step for record.
+
+        Return None when the step does not apply to the requester: they are
+        themselves the head asked for (nobody above them heads the
+        department).  Raise ResolutionError when nobody can be found.
+        """
         pool = Pool()
         Role = pool.get('regulation.role')
         requester = record.approval_requester()
@@ -210,6 +215,9 @@ class ChainStep(sequence_ordered(), ModelSQL, ModelView):
         if self.approver == 'department_head':
             if department:
                 approver = department.get_head(exclude=requester)
+                if not approver and requester and requester.is_head_of(
+                        department):
+                    return None
         elif self.approver == 'department_vp':
             if department:
                 approver = department.get_vp()
@@ -416,12 +424,13 @@ class Approval(ModelSQL, ModelView):
         if to_write:
             with without_check_access():
                 cls.write(*to_write)
-        for Model, records in documents.items():
-            records = Model.browse(list({r.id for r in records}))
-            if decision == 'approved':
-                Model._approval_advance(records)
-            else:
-                Model._approval_close(records, 'rejected')
+        with without_check_access():
+            for Model, records in documents.items():
+                records = Model.browse(list({r.id for r in records}))
+                if decision == 'approved':
+                    Model._approval_advance(records)
+                else:
+                    Model._approval_close(records, 'rejected')
 
     @classmethod
     def remind(cls):
@@ -476,6 +485,28 @@ class Reject(Wizard):
         return 'end'
 
 
+def approval_submitting(state):
+    """Decorate the transition that submits documents for approval.
+
+    It works as ``Workflow.transition(state)`` and then starts the chain of
+    the records that reached state, so that a chain approving at once (no
+    step applies, regulation not in force) can move the records on.
+    """
+    def decorator(func):
+        transition = Workflow.transition(state)(func)
+
+        @functools.wraps(func)
+        def wrapper(cls, records, *args, **kwargs):
+            result = transition(cls, records, *args, **kwargs)
+            submitted = [r for r in cls.browse(records)
+                if getattr(r, cls._transition_state) == state]
+            if submitted:
+                cls.approval_submit(submitted)
+            return result
+        return wrapper
+    return decorator
+
+
 def approval_required(func):
     """Decorate a transition so it runs only on fully approved documents.
 
@@ -496,9 +527,11 @@ def approval_required(func):
 class ApprovalMixin(object):
     """Make a workflow model go through an approval chain.
 
-    The consumer calls ``approval_submit`` from its submit transition,
-    gates its approved transition with ``@approval_required`` and
-    implements ``_approval_approved`` and ``_approval_rejected``.
+    The consumer decorates its submit transition with
+    ``@ApprovalMixin.submitting('waiting')``, gates its approved transition
+    with ``@ApprovalMixin.required`` and implements ``_approval_approved``
+    (usually calling that transition) and ``_approval_rejected`` (usually
+    back to draft).
     """
     __slots__ = ()
     #: code of the regulation (register) that must be in force (RB-6)
@@ -521,6 +554,7 @@ class ApprovalMixin(object):
         'get_approval_approver')
 
     required = staticmethod(approval_required)
+    submitting = staticmethod(approval_submitting)
 
     # Hooks a consumer may override
 
@@ -595,6 +629,9 @@ class ApprovalMixin(object):
             for step in chain.steps:
                 if not step.applies(record, env):
                     continue
+                approver = step.resolve(record)
+                if not approver:
+                    continue
                 sequence += 1
                 to_create.append({
                         'company': company.id,
@@ -605,7 +642,7 @@ class ApprovalMixin(object):
                         'round': rounds.get(record.id, 0) + 1,
                         'sequence': sequence,
                         'requester': requester.id if requester else None,
-                        'approver': step.resolve(record).id,
+                        'approver': approver.id,
                         'state': 'waiting',
                         })
             if not sequence:
@@ -717,10 +754,10 @@ class ApprovalMixin(object):
         cls._approval_cancel(records)
         with without_check_access():
             cls.write(records, {'approval_state': state})
-        if state == 'approved':
-            cls._approval_approved(records)
-        else:
-            cls._approval_rejected(records)
+            if state == 'approved':
+                cls._approval_approved(records)
+            else:
+                cls._approval_rejected(records)
 
     @classmethod
     def approval_reset(cls, records):

@@ -7,8 +7,7 @@ from sql import Null
 from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
-from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, fields, tree)
+from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields, tree
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If

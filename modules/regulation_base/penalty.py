@@ -19,7 +19,7 @@ from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import employee_field, set_employee
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import PenaltyError
@@ -335,19 +335,25 @@ class Penalty(Workflow, ModelSQL, ModelView):
         pass
 
     @classmethod
-    @Workflow.transition('appealed')
-    def _appeal(cls, penalties, reason):
+    def lodge_appeal(cls, penalties, reason):
+        """The penalised employee (or their head) appeals with a reason"""
         pool = Pool()
         User = pool.get('res.user')
         if not (reason or '').strip():
             raise PenaltyError(gettext(
                     'regulation_base.msg_penalty_appeal_reason'))
-        user = User(Transaction().user)
-        for penalty in penalties:
-            if (Transaction().user and penalty.employee
-                    and penalty.employee not in user.employees):
-                cls._check_manager([penalty])
-        cls.write(penalties, {'appeal_reason': reason})
+        if Transaction().user:
+            user = User(Transaction().user)
+            cls._check_manager([p for p in penalties
+                    if not p.employee or p.employee not in user.employees])
+        with without_check_access():
+            cls._appeal(penalties)
+            cls.write(penalties, {'appeal_reason': reason})
+
+    @classmethod
+    @Workflow.transition('appealed')
+    def _appeal(cls, penalties):
+        pass
 
     @classmethod
     @ModelView.button
@@ -388,7 +394,7 @@ class Appeal(Wizard):
     def transition_appeal(self):
         Penalty = Pool().get('regulation.penalty')
         penalties = [p for p in self.records if p.state == 'confirmed']
-        Penalty._appeal(penalties, self.start.reason)
+        Penalty.lodge_appeal(penalties, self.start.reason)
         return 'end'
 
 
@@ -531,13 +537,17 @@ class Statement(_PeriodMixin, ModelSQL, ModelView):
         writer.writerow([
                 'employee_code', 'employee', 'department', 'fines',
                 'double_charges', 'compensations', 'total'])
+        cent = Decimal('0.01')
+
+        def amount(value):
+            return str(Decimal(str(value or 0)).quantize(cent))
         for line in statements:
             writer.writerow([
                     line.employee.party.code or '',
                     line.employee.rec_name,
                     line.department.rec_name if line.department else '',
-                    line.fines, line.double_charges, line.compensations,
-                    line.total])
+                    amount(line.fines), amount(line.double_charges),
+                    amount(line.compensations), amount(line.total)])
         return ('\ufeff' + output.getvalue()).encode('utf-8')
 
 
@@ -598,4 +608,3 @@ class StatementExport(Wizard):
             if value is not None:
                 values[name] = getattr(value, 'id', value)
         return values
-

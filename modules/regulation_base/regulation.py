@@ -7,7 +7,6 @@ from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import AccessError
-from trytond.modules.company.model import set_employee
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -35,6 +34,13 @@ def in_force(code, company, date=None):
     """
     Document = Pool().get('regulation.document')
     return Document.is_in_force(code, company, date=date)
+
+
+def _current_employee():
+    "Return the id of the employee the user acts as, if any"
+    User = Pool().get('res.user')
+    user = User(Transaction().user)
+    return user.employee.id if user.employee else None
 
 
 class Document(Workflow, ModelSQL, ModelView):
@@ -182,18 +188,17 @@ class Document(Workflow, ModelSQL, ModelView):
     @classmethod
     @ModelView.button
     @Workflow.transition('reviewed')
-    @set_employee('reviewed_by')
     def review(cls, documents):
         for document in documents:
             if any(o.state == 'open' for o in document.objections):
                 raise RegulationError(gettext(
                         'regulation_base.msg_document_open_objections',
                         document=document.rec_name))
+        cls.write(documents, {'reviewed_by': _current_employee()})
 
     @classmethod
     @ModelView.button
     @Workflow.transition('approved')
-    @set_employee('approved_by')
     def approve(cls, documents):
         "The chairman approves; pending objections get his final ruling"
         pool = Pool()
@@ -205,6 +210,7 @@ class Document(Workflow, ModelSQL, ModelView):
                         document=document.rec_name))
         Objection.check_ruled([
                 o for d in documents for o in d.objections])
+        cls.write(documents, {'approved_by': _current_employee()})
 
     @classmethod
     @ModelView.button
@@ -377,13 +383,13 @@ class Objection(Workflow, ModelSQL, ModelView):
     @classmethod
     @ModelView.button
     @Workflow.transition('ruled')
-    @set_employee('ruled_by')
     def rule(cls, objections):
         for objection in objections:
             if not objection.ruling:
                 raise RegulationError(gettext(
                         'regulation_base.msg_objection_ruling_required',
                         objection=objection.rec_name))
+        cls.write(objections, {'ruled_by': _current_employee()})
 
 
 class Parameter(DeactivableMixin, ModelSQL, ModelView):
