@@ -35,7 +35,7 @@ for name in MODULES:
 setup(
     packages=sorted(package_dir),
     package_dir=package_dir,
-    package_data={p: ['*.cfg', '*.xml', '*.fodt', '*.odt', '*.rst', '*.csv',
+    package_data={p: ['*.cfg', '*.xml', '*.fodt', '*.odt', '*.rst', '*.csv', '*.html',
             'view/*.xml', 'locale/*.po', 'icons/*.svg', 'doc/*.rst',
             'tests/*.rst', 'tests/*.csv', 'tests/*.cfg', 'tests/*.json']
         for p in package_dir},

@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 from collections import defaultdict
 
+from trytond import backend
 from trytond.i18n import gettext, lazy_gettext
 from trytond.model import (
     DeactivableMixin, EvalEnvironment, Index, ModelSQL, ModelView, Workflow,
@@ -376,7 +377,8 @@ class Approval(ModelSQL, ModelView):
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         states = {}
-        for sub_ids in grouped_slice([a.id for a in fresh]):
+        for sub_ids in grouped_slice(
+                [a.id for a in fresh], backend.MAX_QUERY_PARAMS):
             cursor.execute(*table.select(table.id, table.state,
                     where=table.id.in_(list(sub_ids))))
             states.update(cursor)
@@ -663,7 +665,8 @@ class ApprovalMixin(object):
         table = Approval.__table__()
         cursor = Transaction().connection.cursor()
         rounds = {}
-        for sub in grouped_slice([str(r) for r in records]):
+        for sub in grouped_slice(
+                [str(r) for r in records], backend.MAX_QUERY_PARAMS):
             cursor.execute(*table.select(
                     table.origin, table.round,
                     where=table.origin.in_(list(sub))))

@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 from decimal import Decimal
+from unittest.mock import patch
 
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
@@ -350,6 +351,36 @@ class RegulationBaseTestCase(CompanyTestMixin, ModuleTestCase):
         # the head requesting has nobody above them: the head step does not
         # apply, the GM step applies to middle managers
         self.assertEqual([a.name for a in middle_doc.approvals], ["GM"])
+
+    @with_transaction()
+    def test_notify_current_approver_only(self):
+        "RB-2: only the approver whose turn it is gets an e-mail"
+        pool = Pool()
+        Tester = pool.get(TESTER)
+        Trigger = pool.get('ir.trigger')
+        ContactMechanism = pool.get('party.contact_mechanism')
+        ModelData = pool.get('ir.model.data')
+        org = self._org()
+        for key in ['head', 'vp']:
+            ContactMechanism.create([{
+                        'party': org[key].party.id, 'type': 'email',
+                        'value': '%s@example.com' % key}])
+        self._chain()
+        doc = self._document(org)
+        Tester.submit([doc])
+        trigger = Trigger(ModelData.get_id(
+                'regulation_base', 'trigger_approval_pending'))
+        self.assertEqual(
+            [trigger.eval(a) for a in doc.approvals], [True, False])
+        notification = 'trytond.modules.notification_email.notification'
+        with patch(notification + '.send_message_transactional') as send, \
+                patch(notification + '.SMTPDataManager'):
+            trigger.trigger_action([a.id for a in doc.approvals])
+            # the limit of one e-mail per step holds
+            trigger.trigger_action([a.id for a in doc.approvals])
+        msg, = [c.args[0] for c in send.call_args_list]
+        self.assertEqual(msg['To'], 'Head Li <head@example.com>')
+        self.assertIn(doc.rec_name, msg['Subject'])
 
     @with_transaction()
     def test_reminder(self):
