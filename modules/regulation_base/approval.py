@@ -41,6 +41,8 @@ DECISION_STATES = [
     ('cancelled', "Cancelled"),
     ]
 DECIDED = {'approved', 'rejected', 'skipped'}
+#: the number of documents the engine handles at once
+_BATCH = 100
 
 
 def approval_models():
@@ -100,21 +102,29 @@ class Chain(DeactivableMixin, ModelSQL, ModelView):
             Step.check_pyson(chain.condition, chain.rec_name)
 
     @classmethod
-    def find(cls, record):
-        "Return the chain for the record or None"
+    def find(cls, record, cache=None):
+        """Return the chain for the record or None.
+
+        cache is a dictionary kept by the caller over a batch of records.
+        """
         company = record.approval_company()
-        company_ids = [None]
-        if company:
-            company_ids = [c.id for c in company.ancestors()] + [None]
-        chains = cls.search([
-                ('model', '=', record.__name__),
-                ('company', 'in', company_ids),
-                ])
+        key = (record.__name__, company.id if company else None)
+        if cache is None or key not in cache:
+            company_ids = [None]
+            if company:
+                company_ids = [c.id for c in company.ancestors()] + [None]
+            chains = cls.search([
+                    ('model', '=', record.__name__),
+                    ('company', 'in', company_ids),
+                    ])
+            by_company = sorted(chains, key=lambda c: (
+                    company_ids.index(c.company.id if c.company else None),
+                    c.sequence if c.sequence is not None else 2 ** 31))
+            if cache is None:
+                cache = {}
+            cache[key] = by_company
         env = record._approval_environment()
-        by_company = sorted(chains, key=lambda c: (
-                company_ids.index(c.company.id if c.company else None),
-                c.sequence if c.sequence is not None else 2 ** 31))
-        for chain in by_company:
+        for chain in cache[key]:
             if not chain.condition or PYSONDecoder(env).decode(
                     chain.condition):
                 return chain
@@ -201,7 +211,7 @@ class ChainStep(sequence_ordered(), ModelSQL, ModelView):
             return bool(PYSONDecoder(env).decode(self.condition))
         return True
 
-    def resolve(self, record):
+    def resolve(self, record, cache=None):
         """Return the employee who decides this step for record.
 
         Return None when the step does not apply to the requester: they are
@@ -226,7 +236,13 @@ class ChainStep(sequence_ordered(), ModelSQL, ModelView):
             company = record.approval_company()
             if self.role_level == 'head_office':
                 company = company.head_office
-            approver = Role.holder(self.role, company)
+            key = ('role', self.role, company.id)
+            if cache is not None and key in cache:
+                approver = cache[key]
+            else:
+                approver = Role.holder(self.role, company)
+                if cache is not None:
+                    cache[key] = approver
         elif self.approver == 'employee':
             approver = self.employee
         if not approver:
@@ -351,23 +367,27 @@ class Approval(ModelSQL, ModelView):
     # Decisions
 
     @classmethod
-    def _check_approver(cls, approval, date):
+    def _deciders(cls, date):
+        """Return a function giving the employee who decides an approval
+        for the current user, raising ApproverError when they may not."""
         User = Pool().get('res.user')
         if Transaction().user == 0:
-            return approval.approver
-        employees = User.acting_employees(date=date)
-        if approval.approver.id not in employees:
-            raise ApproverError(gettext(
-                    'regulation_base.msg_approval_wrong_approver',
-                    approval=approval.rec_name,
-                    approver=approval.approver.rec_name))
+            return lambda approval: approval.approver
         user = User(Transaction().user)
-        if user.employee and user.employee.id == approval.approver.id:
-            return user.employee
-        if approval.approver in user.employees:
-            return approval.approver
-        # a delegate decides on behalf of the approver
-        return user.employee or user.employees[0]
+        employees = User.acting_employees(date=date)
+        own = {e.id for e in user.employees}
+
+        def decider(approval):
+            if approval.approver.id not in employees:
+                raise ApproverError(gettext(
+                        'regulation_base.msg_approval_wrong_approver',
+                        approval=approval.rec_name,
+                        approver=approval.approver.rec_name))
+            if approval.approver.id in own:
+                return approval.approver
+            # a delegate decides on behalf of the approver
+            return user.employee or user.employees[0]
+        return decider
 
     @classmethod
     def _lock_pending(cls, approvals):
@@ -403,34 +423,42 @@ class Approval(ModelSQL, ModelView):
     def decide(cls, approvals, decision, comment=None):
         """Record decision by the current user on pending approvals and move
         their documents forward (approved) or back to draft (rejected)."""
-        pool = Pool()
-        Date = pool.get('ir.date')
         assert decision in {'approved', 'rejected'}
         if decision == 'rejected' and not (comment or '').strip():
             raise ApprovalError(gettext(
                     'regulation_base.msg_approval_reason_required'))
+        for sub_approvals in grouped_slice(approvals, _BATCH):
+            cls._decide(cls.browse(sub_approvals), decision, comment)
+
+    @classmethod
+    def _decide(cls, approvals, decision, comment):
+        pool = Pool()
+        Date = pool.get('ir.date')
         approvals = cls._lock_pending(approvals)
         now = dt.datetime.now()
-        today = Date.today()
-        to_write = []
-        documents = defaultdict(list)
+        decider = cls._deciders(Date.today())
+        by_decider = defaultdict(list)
+        documents = defaultdict(dict)
         for approval in approvals:
-            decided_by = cls._check_approver(approval, today)
-            to_write.extend(([approval], {
+            by_decider[decider(approval).id].append(approval)
+            origin = approval.origin
+            documents[origin.__class__][origin.id] = approval
+        to_write = []
+        for decided_by, decided in by_decider.items():
+            to_write.extend((decided, {
                         'state': decision,
-                        'decided_by': decided_by.id,
+                        'decided_by': decided_by,
                         'decision_date': now,
                         'comment': comment,
                         }))
-            documents[approval.origin.__class__].append(approval.origin)
         if to_write:
             with without_check_access():
                 cls.write(*to_write)
         with without_check_access():
-            for Model, records in documents.items():
-                records = Model.browse(list({r.id for r in records}))
+            for Model, decided in documents.items():
+                records = Model.browse(list(decided))
                 if decision == 'approved':
-                    Model._approval_advance(records)
+                    Model._approval_advance(records, previous=decided)
                 else:
                     Model._approval_close(records, 'rejected')
 
@@ -608,6 +636,13 @@ class ApprovalMixin(object):
         When no chain applies, or the regulation is not in force for the
         company of a record, it is approved at once.
         """
+        # Batches bound the size of the browse lists, which trytond checks
+        # in quadratic time.
+        for sub_records in grouped_slice(records, _BATCH):
+            cls._approval_submit(cls.browse(sub_records))
+
+    @classmethod
+    def _approval_submit(cls, records):
         pool = Pool()
         Approval = pool.get('regulation.approval')
         Chain = pool.get('regulation.approval.chain')
@@ -615,13 +650,17 @@ class ApprovalMixin(object):
         cls._approval_cancel(records)
         rounds = cls._approval_rounds(records)
         to_create, without_chain = [], []
+        cache, in_force = {}, {}
         for record in records:
             company = record.approval_company()
-            if cls._approval_regulation and not Document.is_in_force(
-                    cls._approval_regulation, company):
-                without_chain.append(record)
-                continue
-            chain = Chain.find(record)
+            if cls._approval_regulation:
+                if company not in in_force:
+                    in_force[company] = Document.is_in_force(
+                        cls._approval_regulation, company)
+                if not in_force[company]:
+                    without_chain.append(record)
+                    continue
+            chain = Chain.find(record, cache=cache)
             if not chain:
                 without_chain.append(record)
                 continue
@@ -631,7 +670,7 @@ class ApprovalMixin(object):
             for step in chain.steps:
                 if not step.applies(record, env):
                     continue
-                approver = step.resolve(record)
+                approver = step.resolve(record, cache=cache)
                 if not approver:
                     continue
                 sequence += 1
@@ -698,59 +737,52 @@ class ApprovalMixin(object):
                 Approval.write(to_cancel, {'state': 'cancelled'})
 
     @classmethod
-    def _approval_advance(cls, records):
+    def _approval_advance(cls, records, previous=None):
         """Make the next step of each record pending.
 
-        A step whose approver already approved the step just before is
-        approved at once: the same person decides once.
+        previous maps record ids to the approval just approved.
+        A step whose approver approved the step just before is approved at
+        once: the same person decides once.
         """
         Approval = Pool().get('regulation.approval')
+        previous = previous or {}
         open_ = cls._approval_open(records)
         now = dt.datetime.now()
-        approved = []
-        to_write = []
+        approved, pending = [], []
+        same = defaultdict(list)
         for record in records:
             steps = open_.get(record.id, [])
             if any(a.state == 'pending' for a in steps):
                 continue
-            previous = cls._approval_last_decision(record)
-            while steps and previous and (
-                    steps[0].approver == previous.approver):
-                to_write.extend(([steps[0]], {
-                            'state': 'approved',
-                            'decided_by': previous.decided_by.id
-                            if previous.decided_by else None,
-                            'decision_date': now,
-                            'comment': gettext(
-                                'regulation_base.msg_approval_same_approver',
-                                step=previous.name),
-                            }))
-                steps.pop(0)
+            last = previous.get(record.id)
+            while steps and last and steps[0].approver == last.approver:
+                same[last].append(steps.pop(0))
             if steps:
-                to_write.extend(([steps[0]], {
-                            'state': 'pending',
-                            'pending_since': now,
-                            }))
+                pending.append(steps[0])
             else:
                 approved.append(record)
+        to_write = []
+        for last, steps in same.items():
+            decided_by = Approval(last.id).decided_by
+            to_write.extend((steps, {
+                        'state': 'approved',
+                        'decided_by': decided_by.id if decided_by else None,
+                        'decision_date': now,
+                        'comment': gettext(
+                            'regulation_base.msg_approval_same_approver',
+                            step=last.name),
+                        }))
+        if pending:
+            to_write.extend((pending, {
+                        'state': 'pending',
+                        'pending_since': now,
+                        }))
         if to_write:
             with without_check_access(), Transaction().set_context(
                     _approval_engine=True):
                 Approval.write(*to_write)
         if approved:
             cls._approval_close(approved, 'approved')
-
-    @classmethod
-    def _approval_last_decision(cls, record):
-        Approval = Pool().get('regulation.approval')
-        decisions = Approval.search([
-                ('origin', '=', str(record)),
-                ('state', '=', 'approved'),
-                ], order=[('round', 'DESC'), ('sequence', 'DESC')], limit=1)
-        if decisions:
-            rounds = cls._approval_rounds([record])
-            if decisions[0].round == rounds.get(record.id):
-                return decisions[0]
 
     @classmethod
     def _approval_close(cls, records, state):
