@@ -29,8 +29,9 @@ def in_force(code, company, date=None):
 
     A regulation is in force for a company when a published register entry
     with that code lists the company (or one of its parents) among the
-    companies where it applies.  When the register holds no entry with that
-    code the rule applies everywhere: installing a module is then enough.
+    companies where it applies.  When the register holds no published (or
+    formerly published) entry with that code the rule applies everywhere:
+    installing a module is then enough.
     """
     Document = Pool().get('regulation.document')
     return Document.is_in_force(code, company, date=date)
@@ -252,7 +253,12 @@ class Document(Workflow, ModelSQL, ModelView):
             return True
         date = date or Date.today()
         company = Company(int(company))
-        documents = cls.search([('code', '=', code)])
+        # drafts and documents under review do not count: until a version
+        # is published, the register does not decide for the module
+        documents = cls.search([
+                ('code', '=', code),
+                ('state', 'in', ['published', 'superseded', 'abolished']),
+                ])
         if not documents:
             return True
         ancestors = set(company.ancestors())

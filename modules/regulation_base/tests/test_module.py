@@ -718,6 +718,10 @@ class RegulationBaseTestCase(CompanyTestMixin, ModuleTestCase):
                     'name': "Test", 'code': 'test_regulation',
                     'version': '1', 'effective_date': dt.date(2020, 1, 1),
                     }])
+        # a draft in the register does not decide yet
+        draft = self._document(org)
+        Tester.submit([draft])
+        self.assertEqual(draft.state, 'waiting')
         Document.discuss([document])
         Document.review([document])
         Document.approve([document])
