@@ -27,6 +27,8 @@ when the head office already exists.
 import argparse
 import ast
 import datetime as dt
+import glob
+import importlib.util
 import os
 import sys
 import time
@@ -1291,7 +1293,35 @@ def load(cfg, language='zh_CN'):
     chains = create_chains(cfg)
     log('approval chains: %s' % (', '.join(chains) or 'none (no model)'))
     create_delegations(cfg, companies, employees)
+    load_module_demos(cfg, Demo(
+            companies=companies, departments=departments,
+            employees=employees, users=users, language=language))
     log('done in %.0f s' % (time.time() - started))
+
+
+class Demo(dict):
+    """What the base demo created, for the module demos.
+
+    Keys: companies, departments, employees (by login), users (by login),
+    language.  Attribute access works too: demo.employees['gm'].
+    """
+    __getattr__ = dict.__getitem__
+
+
+def load_module_demos(cfg, demo):
+    """Run scripts/demo/<module>.py load(cfg, demo) for every activated
+    suite module that has one, in the order of the file names."""
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'demo')
+    for path in sorted(glob.glob(os.path.join(folder, '*.py'))):
+        name = os.path.splitext(os.path.basename(path))[0]
+        if name.startswith('_') or not module_activated(name, cfg):
+            continue
+        spec = importlib.util.spec_from_file_location(
+            'zhidu_demo_' + name, path)
+        plugin = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(plugin)
+        plugin.load(cfg, demo)
+        log('%s demo loaded' % name)
 
 
 def connect(database, config_file):
