@@ -632,6 +632,7 @@ class Hearing(_LegalOnlyLineMixin, ModelSQL, ModelView):
 class Deadline(_LegalOnlyLineMixin, ModelSQL, ModelView):
     "Court Deadline"
     __name__ = 'legal.case.deadline'
+    __string__ = "Court Deadline"
     case = fields.Many2One(
         'legal.case', "Case", required=True, ondelete='CASCADE')
     company = fields.Function(

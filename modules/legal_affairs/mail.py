@@ -19,6 +19,7 @@ from .exceptions import CourtMailError
 class CourtMail(Workflow, ModelSQL, ModelView):
     "Court Mail"
     __name__ = 'legal.court.mail'
+    __string__ = "Court Mail"
     _states = {'readonly': Eval('state') != 'received'}
     company = fields.Many2One(
         'company.company', "Company", required=True, states=_states)
