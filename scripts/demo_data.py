@@ -561,58 +561,6 @@ CHAINS = {
                 dict(name='仓管核对库存', role='warehouse_keeper', **_DOC),
                 dict(name='总经理', role='general_manager', **_DOC),
                 ]}],
-    'legal.case': [{
-            'name': '诉讼申请审批', 'regulation': 'legal_affairs',
-            'clause': 'LA-1', 'steps': [
-                dict(name='法务', role='legal_officer', **_HQ),
-                dict(name='计划运营部负责人', role='planning_operations',
-                    **_HQ),
-                ]}],
-    'expense.claim': [{
-            'name': '费用报销审批', 'regulation': 'expense_claim',
-            'clause': 'EX-1', 'steps': [
-                dict(name='部门经理', approver='department_head'),
-                dict(name='公司领导', role='general_manager', **_DOC),
-                dict(name='财务审核', role='finance', **_DOC),
-                ]}],
-    'hr.recruitment': [{
-            'name': '人事招聘审批', 'regulation': 'hr_approval',
-            'clause': 'HR-1', 'steps': [
-                dict(name='部门主管', approver='department_head'),
-                dict(name='分管领导', approver='department_vp'),
-                dict(name='总经理核准', role='general_manager', **_DOC),
-                dict(name='行政备案', role='admin_hr', **_DOC),
-                ]}],
-    'hr.interview': [{
-            'name': '面试审批', 'regulation': 'hr_approval',
-            'clause': 'HR-2', 'steps': [
-                dict(name='人事行政办公室初试', role='admin_hr', **_DOC),
-                dict(name='需求部门主管复试', approver='department_head',
-                    condition="job_level in ('staff', 'middle')"),
-                dict(name='分管副总复试', approver='department_vp',
-                    condition="job_level == 'senior'"),
-                dict(name='总经理审核', role='general_manager', **_DOC),
-                dict(name='执行董事', role='executive_director',
-                    condition="job_level == 'senior'", **_HQ),
-                dict(name='董事长', role='chairman',
-                    condition="job_level == 'senior'", **_HQ),
-                ]}],
-    'hr.resignation': [{
-            'name': '离职审批', 'regulation': 'hr_approval',
-            'clause': 'HR-6', 'steps': [
-                dict(name='部门经理', approver='department_head'),
-                dict(name='分管副总', approver='department_vp'),
-                dict(name='总经理', role='general_manager', **_DOC),
-                dict(name='人事部', role='admin_hr', **_DOC),
-                ]}],
-    'hr.probation': [{
-            'name': '转正审批', 'regulation': 'hr_approval',
-            'clause': 'HR-8', 'steps': [
-                dict(name='部门经理考核', approver='department_head'),
-                dict(name='人事部考核', role='admin_hr', **_DOC),
-                dict(name='分管副总', approver='department_vp'),
-                dict(name='总经理', role='general_manager', **_DOC),
-                ]}],
     }
 
 # absent login, delegate login, start offset, end offset (days from today)
