@@ -1052,7 +1052,10 @@ class Cost(ModelSQL, ModelView):
         _, operator, value = clause
         domain = [
             ('amount', '!=', None),
-            ('visit.approval_state', '!=', 'approved'),
+            ['OR',
+                ('visit.approval_state', '=', None),
+                ('visit.approval_state', '!=', 'approved'),
+                ],
             ]
         if (operator == '=') == bool(value):
             return domain
