@@ -12,7 +12,7 @@ from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import employee_field, set_employee
 from trytond.modules.regulation_base import ApprovalMixin, in_force
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval, If
+from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
@@ -172,7 +172,8 @@ class Visit(ApprovalMixin, Workflow, ModelSQL, ModelView):
     costs = fields.One2Many(
         'reception.visit.cost', 'visit', "Costs",
         states={
-            'readonly': Eval('state').in_(['archived', 'cancelled', 'waiting']),
+            'readonly': Eval('state').in_(
+                ['archived', 'cancelled', 'waiting']),
             })
     estimate = fields.Function(fields.Numeric(
             "Estimate", digits=(16, 2)), 'get_amounts')
@@ -1147,4 +1148,3 @@ class Cost(ModelSQL, ModelView):
 class ItineraryReport(CompanyReport):
     "商务考察行程安排表 (CR-5)"
     __name__ = 'reception.visit.itinerary.report'
-

@@ -311,7 +311,7 @@ class ClientReceptionTestCase(CompanyTestMixin, ModuleTestCase):
 
     @with_transaction()
     def test_chain_d_class_above_standard(self):
-        "CR-3: a D-class visit needs the head only; above standard the sales head"
+        "CR-3: D class: the head only; above standard also the sales head"
         org = self._org()
         plain = self._visit(org, 'D', employee='engineer',
             department='rnd_dept', costs=[{
@@ -336,7 +336,7 @@ class ClientReceptionTestCase(CompanyTestMixin, ModuleTestCase):
 
     @with_transaction()
     def test_chain_meals_gifts_lodging(self):
-        "CR-3: canteen meals a VP; outside meals, gifts, sightseeing the GM; lodging the sales VP"
+        "CR-3: canteen meals VP; outside, gifts, sightseeing GM; lodging VP"
         org = self._org()
         canteen = self._visit(org, 'C', costs=[{
                     'kind': 'canteen_meal', 'persons': 3,
@@ -437,7 +437,7 @@ class ClientReceptionTestCase(CompanyTestMixin, ModuleTestCase):
 
     @with_transaction()
     def test_budget_remaining_and_escalation(self):
-        "CR-4: the estimate is checked against the budget; overspending goes to the GM"
+        "CR-4: estimate checked against the budget; overspending to the GM"
         pool = Pool()
         Budget = pool.get('reception.budget')
         org = self._org()
@@ -592,7 +592,7 @@ class ClientReceptionTestCase(CompanyTestMixin, ModuleTestCase):
 
     @with_transaction()
     def test_feedback_due_reminder_archive(self):
-        "CR-7: feedback due 2 working days after departure, reminded, archived by the sales head"
+        "CR-7: feedback due in 2 working days, reminded, sales head archives"
         pool = Pool()
         Visit = pool.get('reception.visit')
         org = self._org()
@@ -689,7 +689,7 @@ class ClientReceptionTestCase(CompanyTestMixin, ModuleTestCase):
 
     @with_transaction()
     def test_visibility(self):
-        "CR access: hosts see their own visits, heads their department, the office all"
+        "CR access: hosts see their own, heads their department, office all"
         pool = Pool()
         Visit = pool.get('reception.visit')
         org = self._org()
