@@ -196,21 +196,31 @@ class CostMonthly(ModelSQL, ModelView):
         if context.get('to_month'):
             where &= visit.arrival < dt.datetime.combine(
                 month_bounds(context['to_month'])[1], dt.time())
-        over = cost.over_cap == Literal(True)
-        return visit.join(cost, 'LEFT', condition=cost.visit == visit.id
+        # Group on a column of a sub-query: PostgreSQL does not match two
+        # date_trunc expressions whose 'month' literal is a parameter.
+        lines = visit.join(cost, 'LEFT', condition=cost.visit == visit.id
             ).select(
-            Min(visit.id).as_('id'),
+            visit.id.as_('visit'),
             visit.company.as_('company'),
             visit.department.as_('department'),
             month.as_('month'),
-            Count(visit.id, distinct=True).as_('visits'),
-            Coalesce(Sum(cost.estimate), 0).as_('estimate'),
-            Coalesce(Sum(cost.amount), 0).as_('actual'),
+            cost.estimate.as_('estimate'),
+            cost.amount.as_('amount'),
+            cost.over_cap.as_('over_cap'),
+            where=where)
+        over = lines.over_cap == Literal(True)
+        return lines.select(
+            Min(lines.visit).as_('id'),
+            lines.company.as_('company'),
+            lines.department.as_('department'),
+            lines.month.as_('month'),
+            Count(lines.visit, distinct=True).as_('visits'),
+            Coalesce(Sum(lines.estimate), 0).as_('estimate'),
+            Coalesce(Sum(lines.amount), 0).as_('actual'),
             Sum(Case((over, 1), else_=0)).as_('over_cap_count'),
-            Coalesce(Sum(Case((over, cost.amount), else_=0)), 0).as_(
+            Coalesce(Sum(Case((over, lines.amount), else_=0)), 0).as_(
                 'over_cap_amount'),
-            where=where,
-            group_by=[visit.company, visit.department, month])
+            group_by=[lines.company, lines.department, lines.month])
 
     def get_rec_name(self, name):
         return '%s %s' % (

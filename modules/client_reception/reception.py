@@ -111,9 +111,9 @@ class VisitClass(DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
             return None
         default = self.meal_cap if self.meal_cap is not None else Decimal(0)
         if self.meal_cap_parameter:
-            return Parameter.get(
+            default = Parameter.get(
                 self.meal_cap_parameter, company, date=date, default=default)
-        return default
+        return Decimal(default).quantize(Decimal('0.01'))
 
     def get_notice_days(self, company, date=None):
         "Return the notice in working days for company at date (CR-2)"

@@ -359,11 +359,14 @@ class Visit(ApprovalMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def get_amounts(cls, visits, names):
         result = {'estimate': {}, 'actual': {}}
+        cent = Decimal('0.01')
         for visit in visits:
             result['estimate'][visit.id] = sum(
-                (c.estimate or 0 for c in visit.costs), _zero())
+                (c.estimate or 0 for c in visit.costs), _zero()
+                ).quantize(cent)
             result['actual'][visit.id] = sum(
-                (c.amount or 0 for c in visit.costs), _zero())
+                (c.amount or 0 for c in visit.costs), _zero()
+                ).quantize(cent)
         return {n: result[n] for n in names}
 
     def get_approved(self, name):
@@ -556,7 +559,7 @@ class Visit(ApprovalMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('draft')
     def draft(cls, visits):
-        cls.approval_reset(visits)
+        cls.approval_reset([v for v in visits if v.approval_state != 'rejected'])
 
     @classmethod
     def check_submit(cls, visits, date):
