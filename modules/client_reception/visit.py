@@ -559,7 +559,8 @@ class Visit(ApprovalMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('draft')
     def draft(cls, visits):
-        cls.approval_reset([v for v in visits if v.approval_state != 'rejected'])
+        cls.approval_reset(
+            [v for v in visits if v.approval_state != 'rejected'])
 
     @classmethod
     def check_submit(cls, visits, date):
