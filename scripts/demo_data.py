@@ -547,12 +547,6 @@ CHAINS = {
                 dict(name='行政管理中心', role='admin_hr', **_DOC),
                 dict(name='总经理', role='general_manager', **_DOC),
                 ]}],
-    'reception.visit': [{
-            'name': '客户接待申请审批', 'regulation': 'client_reception',
-            'clause': 'CR-3', 'steps': [
-                dict(name='部门主管', approver='department_head'),
-                dict(name='销售部负责人', role='sales_head', **_DOC),
-                ]}],
     'purchase.requisition': [{
             'name': '请购审批', 'regulation': 'purchase_flow',
             'clause': 'PF-2', 'steps': [
