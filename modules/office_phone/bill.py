@@ -27,14 +27,14 @@ from trytond.modules.regulation_base import in_force
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
-from trytond.transaction import (
-    Transaction, check_access, without_check_access)
+from trytond.transaction import Transaction, check_access, without_check_access
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
 from .exceptions import BillError, BillImportError, ReconciliationWarning
 from .phone import (
-    REGULATION, PenaltyMaker, check_head, normalize_number, today)
+    REGULATION, PenaltyMaker, check_head, current_employee, normalize_number,
+    today)
 
 logger = logging.getLogger(__name__)
 
@@ -383,13 +383,31 @@ class Bill(Workflow, ModelSQL, ModelView):
                 raise BillImportError(gettext(
                         'office_phone.msg_import_bill_closed',
                         bill=bill.rec_name,
-                        state=bill.state_string))
+                        state=dict(cls.fields_get(['state'])['state'][
+                                'selection'])[bill.state]))
             cls.lock([bill])
         else:
             bill = None
 
         text = cls.decode(data)
         started = time.monotonic()
+        cursor = transaction.connection.cursor()
+        # a bad file leaves nothing behind, even when the caller goes on
+        cursor.execute('SAVEPOINT office_phone_import')
+        try:
+            bill = cls._import(bill, company, period, carrier,
+                carrier_total, text, filename, progress)
+        except BillImportError:
+            cursor.execute('ROLLBACK TO SAVEPOINT office_phone_import')
+            raise
+        cursor.execute('RELEASE SAVEPOINT office_phone_import')
+        logger.info("bill %s: %d calls imported in %.1fs",
+            bill.rec_name, bill.call_count, time.monotonic() - started)
+        return cls(bill.id)
+
+    @classmethod
+    def _import(cls, bill, company, period, carrier, carrier_total, text,
+            filename, progress):
         with without_check_access():
             if not bill:
                 bill, = cls.create([{
@@ -403,15 +421,13 @@ class Bill(Workflow, ModelSQL, ModelView):
                 fresh = True
             else:
                 fresh = not bill.call_count
-            employee = transaction.context.get('employee')
+            employee = current_employee()
             cls.write([bill], {
                     'carrier_total': carrier_total,
                     'filename': filename,
-                    'imported_by': employee,
+                    'imported_by': employee.id if employee else None,
                     })
-            count = cls._load(bill, text, fresh, progress=progress)
-            logger.info("bill %s: %d rows loaded in %.1fs",
-                bill.rec_name, count, time.monotonic() - started)
+            cls._load(bill, text, fresh, progress=progress)
             cls.screen([bill])
             cls.update_totals([bill])
         return cls(bill.id)
@@ -615,6 +631,9 @@ class Bill(Workflow, ModelSQL, ModelView):
             charged = [p for p in patterns if p.kind != 'allowed']
             allowed_patterns = [p for p in patterns if p.kind == 'allowed']
             where = call.bill == bill.id
+            internal = line.select(line.id,
+                where=(line.company == bill.company.id)
+                & (line.kind == 'internal'))
             if charged:
                 condition = Literal(False)
                 case = []
@@ -631,9 +650,6 @@ class Bill(Workflow, ModelSQL, ModelView):
             minutes = Parameter.get(
                 'phone_chat_max_minutes', bill.company, date=bill.period,
                 default=10)
-            internal = line.select(line.id,
-                where=(line.company == bill.company.id)
-                & (line.kind == 'internal'))
             register = line.select(line.normalized,
                 where=line.company == bill.company.id)
             cursor.execute(*call.update(
@@ -646,6 +662,7 @@ class Bill(Workflow, ModelSQL, ModelView):
             business = cls._business_numbers(bill.company)
             table = cls._numbers_table(business)
             condition = (where & (call.flag == Null) & (call.line != Null)
+                & Not(call.line.in_(internal))
                 & Not(call.dialled.in_(table.select(table.number)))
                 & Not(call.dialled.in_(register))
                 & Not(call.dialled.in_(allowed.select(allowed.normalized,
@@ -899,7 +916,7 @@ class Bill(Workflow, ModelSQL, ModelView):
     def _send_reminder(cls, employee, role, bill, period, deadline):
         from email.message import EmailMessage
 
-        from trytond.config import config
+        from trytond import config
         from trytond.sendmail import send_message_transactional
         email = employee.party.email if employee.party else None
         if not email:
@@ -967,18 +984,17 @@ class _BulkWriter:
                         now))
             self.copy.write(''.join(buffer))
         else:
+            rows = [(bill, company, line, line_number, department, employee,
+                    share, start.isoformat(' '), period.isoformat(), dialled,
+                    duration, str(cost), problem, user, now.isoformat(' '))
+                for (bill, company, line, line_number, department, employee,
+                    share, start, period, dialled, duration, cost, problem,
+                    user, now) in self.rows]
             self.cursor.executemany(
                 'INSERT INTO "%s" (%s) VALUES (%s)' % (
                     self.target,
                     ', '.join('"%s"' % c for c in self.columns),
-                    ', '.join('?' * len(self.columns))),
-                [(bill, company, line, line_number, department, employee,
-                        share, start.isoformat(' '), period.isoformat(),
-                        dialled, duration, str(cost), problem, user,
-                        now.isoformat(' '))
-                    for (bill, company, line, line_number, department,
-                        employee, share, start, period, dialled, duration,
-                        cost, problem, user, now) in self.rows])
+                    ', '.join('?' * len(self.columns))), rows)
         self.rows = []
 
     def abort(self):
