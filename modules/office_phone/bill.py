@@ -11,7 +11,7 @@ import time
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
-from sql import Literal, Null
+from sql import Cast, Literal, Null
 from sql.aggregate import Count, Max, Min, Sum
 from sql.conditionals import Case, Coalesce
 from sql.operators import BinaryOperator, Like, Not
@@ -497,17 +497,11 @@ class Bill(Workflow, ModelSQL, ModelView):
         user = transaction.user
         now = dt.datetime.now()
         company = bill.company.id
-        msg = {}
 
         def error(row, key, **kwargs):
-            if len(errors) < MAX_ERRORS:
-                if key not in msg:
-                    msg[key] = key
-                errors.append(gettext(
-                        'office_phone.msg_import_row', row=row,
-                        reason=gettext('office_phone.' + key, **kwargs)))
-            else:
-                errors.append(None)
+            # formatted once the COPY is over: gettext queries the database
+            errors.append((row, key, kwargs) if len(errors) < MAX_ERRORS
+                else None)
 
         def holder(line_id, date):
             key = (line_id, date)
@@ -588,7 +582,9 @@ class Bill(Workflow, ModelSQL, ModelView):
                 progress(count)
         if errors:
             writer.abort()
-            shown = [e for e in errors if e]
+            shown = [gettext('office_phone.msg_import_row', row=row,
+                    reason=gettext('office_phone.' + key, **kwargs))
+                for row, key, kwargs in filter(None, errors)]
             if len(errors) > len(shown):
                 shown.append(gettext('office_phone.msg_import_more',
                         count=len(errors) - len(shown)))
@@ -643,7 +639,7 @@ class Bill(Workflow, ModelSQL, ModelView):
                     case.append((match, pattern.id))
                 cursor.execute(*call.update(
                         [call.flag, call.pattern, call.review],
-                        ['premium', Case(*case), 'pending'],
+                        ['premium', Cast(Case(*case), 'INTEGER'), 'pending'],
                         where=where & condition))
             # chatting: long calls on internal lines or to a number of the
             # register (a colleague)
@@ -722,12 +718,11 @@ class Bill(Workflow, ModelSQL, ModelView):
         to_write = []
         for bill in bills:
             cursor.execute(*call.select(
-                    Count(Literal('*')),
+                    Count(call.id),
                     Coalesce(Sum(call.cost), 0),
-                    Sum(Case((call.problem == 'unknown_line', 1), else_=0)),
-                    Sum(Case((call.problem == 'suspended_line', 1),
-                            else_=0)),
-                    Sum(Case((call.flag != Null, 1), else_=0)),
+                    Count(call.id, filter_=call.problem == 'unknown_line'),
+                    Count(call.id, filter_=call.problem == 'suspended_line'),
+                    Count(call.id, filter_=call.flag != Null),
                     where=call.bill == bill.id))
             count, total, unknown, suspended, flagged = cursor.fetchone()
             to_write.extend(([bill], {
@@ -1188,13 +1183,13 @@ class _SummaryMixin:
             call.bill.as_('bill'),
             Max(call.company).as_('company'),
             Max(call.period).as_('period'),
-            Count(Literal('*')).as_('calls'),
+            Count(call.id).as_('calls'),
             Sum(call.duration).as_('duration'),
             Sum(call.cost).as_('cost'),
-            Sum(Case((call.flag != Null, 1), else_=0)).as_('flagged'),
-            Sum(Case((call.flag != Null, call.cost), else_=0)).as_(
+            Count(call.id, filter_=call.flag != Null).as_('flagged'),
+            Coalesce(Sum(call.cost, filter_=call.flag != Null), 0).as_(
                 'flagged_cost'),
-            Sum(Case((call.problem != Null, 1), else_=0)).as_('problems'),
+            Count(call.id, filter_=call.problem != Null).as_('problems'),
             ]
 
 

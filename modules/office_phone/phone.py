@@ -107,8 +107,9 @@ class PenaltyMaker:
                 'kind': rule.kind,
                 'clause': rule.clause,
                 'points': rule.points if points is None else points,
-                'amount': (rule.fine if amount is None
-                    else Decimal(amount).quantize(Decimal('0.01'))),
+                'amount': Decimal(
+                    rule.fine if amount is None else amount).quantize(
+                    Decimal('0.01')),
                 'origin': str(origin),
                 'description': description,
                 })
@@ -220,6 +221,9 @@ class Line(DeactivableMixin, ModelSQL, ModelView):
     set = fields.Many2One(
         'office.phone.set', "Phone Set",
         domain=[('company', '=', Eval('company', -1))])
+    start_date = fields.Date(
+        "In Service Since", required=True,
+        help="The first holder's period starts on this date.")
     holders = fields.One2Many(
         'office.phone.line.holder', 'line', "Holder History", readonly=True)
     allowed = fields.One2Many(
@@ -258,6 +262,10 @@ class Line(DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def default_state(cls):
         return 'active'
+
+    @classmethod
+    def default_start_date(cls):
+        return today()
 
     def get_rec_name(self, name):
         if self.holder:
@@ -321,17 +329,18 @@ class Line(DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def on_modification(cls, mode, lines, field_names=None):
         super().on_modification(mode, lines, field_names=field_names)
-        if mode == 'create' or (
-                mode == 'write' and 'holder' in (field_names or ())):
+        if mode == 'create':
+            cls._update_holders(lines, start=True)
+        elif mode == 'write' and 'holder' in (field_names or ()):
             cls._update_holders(lines)
 
     @classmethod
-    def _update_holders(cls, lines, date=None):
+    def _update_holders(cls, lines, start=False):
         "Close the running holder period and open the new holder's (OP-1)"
         History = Pool().get('office.phone.line.holder')
-        date = date or today()
         to_close, to_create = [], []
         for line in lines:
+            date = line.start_date if start else today()
             current = [h for h in line.holders if not h.end_date]
             if any(h.employee == line.holder for h in current):
                 continue
