@@ -11,10 +11,10 @@ import time
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
-from sql import Cast, Literal, Null
+from sql import Cast, Literal, Null, Table
 from sql.aggregate import Count, Max, Min, Sum
 from sql.conditionals import Case, Coalesce
-from sql.operators import BinaryOperator, Like, Not
+from sql.operators import BinaryOperator, Exists, Like, Not
 
 from trytond import backend
 from trytond.i18n import gettext
@@ -427,9 +427,15 @@ class Bill(Workflow, ModelSQL, ModelView):
                     'filename': filename,
                     'imported_by': employee.id if employee else None,
                     })
+            started = time.monotonic()
             cls._load(bill, text, fresh, progress=progress)
+            loaded = time.monotonic()
             cls.screen([bill])
+            screened = time.monotonic()
             cls.update_totals([bill])
+            logger.info("bill %s: load %.2fs, screen %.2fs, totals %.2fs",
+                bill.rec_name, loaded - started, screened - loaded,
+                time.monotonic() - screened)
         return cls(bill.id)
 
     @classmethod
@@ -654,15 +660,26 @@ class Bill(Workflow, ModelSQL, ModelView):
                     & (call.duration > int(minutes * 60))
                     & (call.line.in_(internal)
                         | call.dialled.in_(register))))
-            # private: to no business contact, no allow-list, no colleague
-            business = cls._business_numbers(bill.company)
-            table = cls._numbers_table(business)
+            # private: to no business contact, no allow-list, no colleague;
+            # one anti-join on a table of the numbers allowed (for one line
+            # or, with an empty line, for every line)
+            numbers = [(n, None) for n in cls._business_numbers(
+                    bill.company)]
+            cursor.execute(*line.select(line.normalized,
+                    where=line.company == bill.company.id))
+            numbers.extend((n, None) for n, in cursor)
+            cursor.execute(*allowed.join(
+                    line, condition=allowed.line == line.id).select(
+                    allowed.normalized, allowed.line,
+                    where=line.company == bill.company.id))
+            numbers.extend(cursor)
+            table = cls._numbers_table(numbers)
+            known = table.select(Literal(1),
+                where=(table.number == call.dialled)
+                & ((table.line == Null) | (table.line == call.line)))
             condition = (where & (call.flag == Null) & (call.line != Null)
                 & Not(call.line.in_(internal))
-                & Not(call.dialled.in_(table.select(table.number)))
-                & Not(call.dialled.in_(register))
-                & Not(call.dialled.in_(allowed.select(allowed.normalized,
-                            where=allowed.line == call.line))))
+                & ~Exists(known))
             for pattern in allowed_patterns:
                 condition &= Not(pattern.sql_match(call.dialled))
             cursor.execute(*call.update(
@@ -696,17 +713,16 @@ class Bill(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _numbers_table(cls, numbers):
-        "Return a temporary table holding numbers"
-        from sql import Table
+        "Return a temporary table of the (number, line) pairs"
         name = 'office_phone_screen_%s' % id(numbers)
         cursor = Transaction().connection.cursor()
-        cursor.execute(
-            'CREATE TEMPORARY TABLE %s (number VARCHAR)' % name)
+        cursor.execute('CREATE TEMPORARY TABLE %s '
+            '(number VARCHAR, line INTEGER)' % name)
         table = Table(name)
-        for sub in grouped_slice(sorted(numbers), 500):
-            sub = list(sub)
+        for sub in grouped_slice(sorted(set(numbers), key=str), 500):
             cursor.execute(*table.insert(
-                    [table.number], [[n] for n in sub]))
+                    [table.number, table.line], [list(n) for n in sub]))
+        cursor.execute('CREATE INDEX %s_number ON %s (number)' % (name, name))
         return table
 
     @classmethod

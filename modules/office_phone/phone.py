@@ -36,6 +36,8 @@ def normalize_number(value):
     """
     if not value:
         return ''
+    if value.isdigit() and not value.startswith('0086'):
+        return value
     digits = re.sub(r'\D', '', value)
     if value.lstrip().startswith('+86'):
         digits = digits[2:]
