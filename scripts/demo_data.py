@@ -1050,8 +1050,12 @@ def create_penalty_rules(cfg):
     Document = Model.get('regulation.document', config=cfg)
     documents = Document.find([
             ('code', '=', 'office_phone'), ('state', '=', 'published')])
+    # modules ship their own rules as data (office_phone): keep theirs
+    existing = {r.code for r in Rule.find([])}
     rules = []
     for code, name, clause, points, fine, kind in PENALTY_RULES:
+        if code in existing:
+            continue
         rule = Rule(code=code, name=name, clause=clause, points=points,
             fine=Decimal(fine), kind=kind)
         if documents:
