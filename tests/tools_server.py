@@ -9,11 +9,16 @@
     with TrytondServer(conf, 'e2e') as server:
         ... server.url ...
 
+The browser tests of one process share one such server (building it takes
+about 25 s): ``shared_server(database, web_root)`` starts it on first use
+and stops it at exit.
+
 Everything lives in workdir: the configuration (a copy of the repository's
 trytond.conf with the database path, listen address and web root replaced,
 because in trytond 8.0 a configuration file overrides the TRYTOND_*
 environment variables), the SQLite database and the server's log.
 """
+import atexit
 import configparser
 import glob
 import os
@@ -21,6 +26,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -278,3 +284,51 @@ class TrytondServer:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+#: the servers shared by the browser tests of this process, by database
+_SHARED = {}
+
+
+def shared_server(database, web_root=None):
+    """Return the TrytondServer of a throw-away database with every suite
+    module and the demo data (English), serving web_root, started on the
+    first call of this process and stopped at exit; ``server.logins`` is
+    the demo logins file, ``server.workdir`` its folder.
+
+    A failed set-up is raised again to every later caller without being
+    retried.  ZHIDU_E2E_KEEP=1 keeps the workdir (its path is printed).
+    """
+    if database in _SHARED:
+        server = _SHARED[database]
+        if isinstance(server, Exception):
+            raise server
+        return server
+    started = time.monotonic()
+    workdir = tempfile.mkdtemp(prefix='zhidu-e2e-')
+    server = None
+    try:
+        config = write_config(workdir, port=free_port(), web_root=web_root)
+        create_database(config, database)
+        logins = load_demo(config, database, language='en')
+        server = TrytondServer(config, database)
+        server.workdir, server.logins = workdir, logins
+        server.start()
+    except Exception as exception:
+        _SHARED[database] = exception
+        _stop_shared(server, workdir)
+        raise
+    _SHARED[database] = server
+    atexit.register(_stop_shared, server, workdir)
+    sys.stderr.write('[e2e database and server ready in %.0f s] ' % (
+            time.monotonic() - started))
+    return server
+
+
+def _stop_shared(server, workdir):
+    if server is not None:
+        server.stop()
+    if os.environ.get('ZHIDU_E2E_KEEP'):
+        sys.stderr.write('[e2e files kept in %s] ' % workdir)
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -289,7 +289,9 @@ class Sao:
                     return row
             return False
         row = self.wait(find, timeout, "no row showing %r" % text)
-        cell = row.find_elements('css selector', 'td')[-1]
+        # the last cell that shows (hidden button columns have no size)
+        cell = [c for c in row.find_elements('css selector', 'td')
+            if c.is_displayed() and c.size['width']][-1]
         ActionChains(self.driver).double_click(cell).perform()
         self.wait_idle(timeout)
 
