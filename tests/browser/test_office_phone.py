@@ -77,6 +77,15 @@ class OfficePhoneWebTestCase(unittest.TestCase):
         ActionChains(self.driver).double_click(target).perform()
         self.sao.wait_idle()
 
+    def state(self):
+        "The selected text of the state selection of the open form"
+        return self.driver.execute_script(
+            "for (const s of document.querySelectorAll("
+            "'#tabcontent > .tab-pane.active select')) {"
+            "  if ([...s.options].some(o => o.text == 'Confirmed')) {"
+            "    return s.options[s.selectedIndex].text; } }"
+            "return null;")
+
     @screenshot_on_failure
     def test_review_flagged_calls(self):
         """OP-6, OP-7: the sales head sees the demo's flagged calls to
@@ -99,8 +108,11 @@ class OfficePhoneWebTestCase(unittest.TestCase):
         sao.current_tab('Penalties')
         sao.wait_for_text('28.00', css=active)
         self.open_row('28.00', '张伟')
+        sao.wait(lambda d: self.state() == 'Draft',
+            message="the penalty is not a draft")
         sao.click_button('confirm')
-        sao.wait_for_text('Confirmed', css=active)
+        sao.wait(lambda d: self.state() == 'Confirmed',
+            message="the penalty is not confirmed")
         self.assertEqual(sao.messages(), [])
 
 
