@@ -6,19 +6,17 @@ from collections import defaultdict
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sql import Null
+from sql import Cast, Column, Literal, Null, Table, Union
 from sql.aggregate import Sum
-from sql.conditionals import Coalesce
+from sql.conditionals import Case, Coalesce
 
 from trytond.i18n import gettext
-from trytond.model import (
-    Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import employee_field, set_employee
 from trytond.modules.regulation_base import ApprovalMixin, in_force
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -29,8 +27,6 @@ from .tools import _in, _slices
 REGULATION = 'key_account'
 #: the sale states that count as revenue (KA-3)
 SALE_STATES = ['confirmed', 'processing', 'done']
-#: rows written by one statement of the recomputation
-_BATCH = 500  # SQLite takes at most 500 rows in VALUES
 
 
 def _today():
@@ -348,95 +344,150 @@ class KeyAccount(Workflow, ModelSQL, ModelView):
             start, end = revenue_period(company, date)
         thresholds = Tier.thresholds(company, date=end)
         tiers = {t.id: t for _, t in thresholds}
-        cursor = Transaction().connection.cursor()
-        table = cls.__table__()
-
-        revenues = {}
         if parties is not None:
-            party_ids = [int(p) for p in parties]
-            for sub in _slices(party_ids):
-                cursor.execute(*revenue_query(
-                        company.id, start, end, list(sub)))
-                revenues.update(cursor)
+            slices = [list(s) for s in _slices([int(p) for p in parties])]
         else:
-            party_ids = None
-            cursor.execute(*revenue_query(company.id, start, end))
-            revenues.update(cursor)
-
-        existing = {}
-        where = table.company == company.id
-        columns = [table.party, table.id, table.computed_tier, table.tier,
-            table.state, table.designated]
-        if party_ids is not None:
-            for sub in _slices(party_ids):
-                cursor.execute(*table.select(*columns,
-                        where=where & _in(table.party, sub)))
-                existing.update((r[0], r[1:]) for r in cursor)
-        else:
-            cursor.execute(*table.select(*columns,
-                    where=where & (table.computed_tier != Null)))
-            existing.update((r[0], r[1:]) for r in cursor)
-
-        # compare the thresholds as float: the revenue comes as float from
-        # SQLite and Decimal from PostgreSQL
-        limits = [(float(v), t.id) for v, t in thresholds]
-
-        def tier_of(revenue):
-            revenue = float(revenue or 0)
-            for limit, tier_id in limits:
-                if revenue >= limit:
-                    return tier_id
-
-        new, changed, proposals = [], defaultdict(list), []
-        history = []
-        for party in set(revenues) | set(existing):
-            revenue = revenues.get(party, 0)
-            tier = tier_of(revenue)
-            row = existing.get(party)
-            if row is None:
-                if tier is not None:
-                    new.append((party, tier, revenue))
-                continue
-            account_id, old, current, state, designated = row
-            if tier == old:
-                continue
-            changed[tier].append(account_id)
-            if state == 'registered' and not designated:
-                proposals.append((account_id, party, current, tier, revenue))
-            else:
-                history.append((account_id, party, old, tier, revenue))
-
-        user = Transaction().user
-        now = dt.datetime.now()
-        if new:
-            # insert the new candidates, then read their ids back
-            columns = [table.create_uid, table.create_date, table.company,
-                table.party, table.state, table.computed_tier,
-                table.designated]
-            for sub in grouped_slice(new, _BATCH):
-                cursor.execute(*table.insert(columns, [
-                            [user, now, company.id, p, 'candidate', t, False]
-                            for p, t, _ in sub]))
-            ids = {}
-            for sub in _slices([p for p, _, _ in new]):
-                cursor.execute(*table.select(table.party, table.id,
-                        where=(table.company == company.id)
-                        & _in(table.party, sub)))
-                ids.update(cursor)
-            history.extend(
-                (ids[p], p, None, t, r) for p, t, r in new)
-        for tier, account_ids in changed.items():
-            for sub in _slices(account_ids):
-                cursor.execute(*table.update(
-                        [table.computed_tier, table.write_uid,
-                            table.write_date],
-                        [tier if tier is not None else Null, user, now],
-                        where=_in(table.id, sub)))
-        if new or changed:
-            cls._clear_cache()
-        Change.record(company, history, start, end, date, tiers)
+            slices = [None]
+        proposals = []
+        for party_ids in slices:
+            proposals.extend(cls._write_changes(
+                    company, start, end, date, thresholds, party_ids))
         return Change.propose_from(
             company, proposals, start, end, date, tiers)
+
+    @classmethod
+    def _write_changes(cls, company, start, end, date, thresholds,
+            party_ids=None):
+        """Write the changes of the computed tiers set-based and return
+        those of the registered accounts, to propose.
+
+        The changes are computed once into a temporary table; the new
+        candidates, the history rows and the new computed tiers are each
+        written by one statement reading it.
+        """
+        pool = Pool()
+        Change = pool.get('sale.key_account.change')
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        user = transaction.user
+        now = dt.datetime.now()
+        account = cls.__table__()
+        change = Change.__table__()
+        tmp = Table('sale_key_account_recompute')
+        # PostgreSQL takes no parameters in CREATE TABLE AS
+        columns = [('party', 'INTEGER'), ('revenue', 'NUMERIC'),
+            ('tier', 'INTEGER'), ('account', 'INTEGER'),
+            ('computed_tier', 'INTEGER'), ('current', 'INTEGER'),
+            ('state', 'VARCHAR'), ('designated', 'BOOLEAN')]
+        cursor.execute('DROP TABLE IF EXISTS "%s"' % tmp._name)
+        cursor.execute('CREATE TEMPORARY TABLE "%s" (%s)' % (
+                tmp._name, ', '.join('"%s" %s' % c for c in columns)))
+        cursor.execute(*tmp.insert(
+                [Column(tmp, c) for c, _ in columns],
+                cls._changes_query(
+                    company, start, end, thresholds, party_ids)))
+        cursor.execute('CREATE INDEX "%s_party" ON "%s" (party)' % (
+                tmp._name, tmp._name))
+
+        # new candidates
+        cursor.execute(*account.insert(
+                [account.create_uid, account.create_date, account.company,
+                    account.party, account.state, account.designated],
+                tmp.select(Literal(user), Literal(now), Literal(company.id),
+                    tmp.party, Literal('candidate'), Literal(False),
+                    where=(tmp.account == Null) & (tmp.tier != Null))))
+
+        # the history of the accounts that are not proposed for approval
+        levels = Case(*[(tmp.tier == t.id, t.approval_level)
+                for _, t in thresholds], else_=Literal('branch'))
+        recorded = ((tmp.state == Null) | (tmp.state != 'registered')
+            | (tmp.designated == Literal(True)))
+        cursor.execute(*change.insert(
+                [change.create_uid, change.create_date, change.company,
+                    change.key_account, change.party, change.date,
+                    change.period_start, change.period_end, change.revenue,
+                    change.old_tier, change.new_tier, change.reason,
+                    change.approval_level, change.state],
+                tmp.join(account, condition=(account.party == tmp.party)
+                    & (account.company == company.id)).select(
+                    Literal(user), Literal(now), Literal(company.id),
+                    account.id, tmp.party, Literal(date), Literal(start),
+                    Literal(end), tmp.revenue, tmp.computed_tier, tmp.tier,
+                    Literal('revenue'), levels, Literal('recorded'),
+                    where=recorded & ((tmp.account != Null)
+                        | (tmp.tier != Null)))))
+
+        # the computed tiers
+        cursor.execute(*account.update(
+                [account.computed_tier, account.write_uid,
+                    account.write_date],
+                [tmp.select(tmp.tier, where=tmp.party == account.party),
+                    Literal(user), Literal(now)],
+                where=(account.company == company.id)
+                & account.party.in_(tmp.select(tmp.party))))
+
+        cursor.execute(*tmp.select(
+                tmp.account, tmp.party, tmp.current, tmp.tier, tmp.revenue,
+                where=(tmp.state == 'registered')
+                & (tmp.designated != Literal(True))))
+        proposals = list(cursor)
+        cursor.execute('DROP TABLE "%s"' % tmp._name)
+        cls._clear_cache()
+        return proposals
+
+    @classmethod
+    def _changes_query(cls, company, start, end, thresholds, party_ids=None):
+        """Return the query of the parties whose tier differs from the one
+        computed last time: (party, revenue, tier, account, computed tier,
+        tier, state, designated).
+
+        The revenue of every party and the tier it reaches are computed in
+        one aggregation; the accounts with a computed tier join the
+        aggregation with no amount so that those without sales any more
+        are found in the same query.
+        """
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        sale = Sale.__table__()
+        known = cls.__table__()
+        account = cls.__table__()
+        sales_where = ((sale.company == company.id)
+            & sale.state.in_(SALE_STATES)
+            & (sale.sale_date >= start) & (sale.sale_date <= end))
+        known_where = ((known.company == company.id)
+            & (known.computed_tier != Null))
+        if party_ids is not None:
+            sales_where &= _in(sale.party, party_ids)
+            known_where &= _in(known.party, party_ids)
+        amounts = Union(
+            sale.select(sale.party.as_('party'),
+                Coalesce(sale.untaxed_amount_cache, 0).as_('amount'),
+                where=sales_where),
+            known.select(known.party.as_('party'),
+                Literal(0).as_('amount'), where=known_where),
+            all_=True)
+        revenue = Sum(amounts.amount)
+        id_type = cls.computed_tier.sql_type().base
+        # thresholds as float: SQLite compares its sums as REAL
+        tier = Case(*[
+                (revenue >= Literal(float(v)), Cast(Literal(t.id), id_type))
+                for v, t in thresholds], else_=Null)
+        tiers = amounts.select(
+            amounts.party.as_('party'),
+            revenue.as_('revenue'),
+            tier.as_('tier'),
+            group_by=[amounts.party])
+        none = Cast(Literal(-1), id_type)
+        return tiers.join(account, 'LEFT', condition=(
+                (account.party == tiers.party)
+                & (account.company == company.id))).select(
+            tiers.party.as_('party'), tiers.revenue.as_('revenue'),
+            tiers.tier.as_('tier'), account.id.as_('account'),
+            account.computed_tier.as_('computed_tier'),
+            account.tier.as_('current'), account.state.as_('state'),
+            account.designated.as_('designated'),
+            where=Coalesce(tiers.tier, none)
+            != Coalesce(account.computed_tier, none))
 
     @classmethod
     def _clear_cache(cls):
@@ -663,36 +714,6 @@ class Change(ApprovalMixin, Workflow, ModelSQL, ModelView):
                     account.company, level).id,
                 })
         return values
-
-    @classmethod
-    def record(cls, company, history, start, end, date, tiers):
-        """Insert the history rows of candidate accounts by batches.
-
-        history is a list of (account id, party id, old tier id, new tier
-        id, revenue).
-        """
-        if not history:
-            return
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        user = Transaction().user
-        now = dt.datetime.now()
-        levels = {}
-        for tier in tiers.values():
-            levels[tier.id] = tier.approval_level
-        columns = [table.create_uid, table.create_date, table.company,
-            table.key_account, table.party, table.date, table.period_start,
-            table.period_end, table.revenue, table.old_tier, table.new_tier,
-            table.reason, table.approval_level, table.state]
-        for sub in grouped_slice(history, _BATCH):
-            cursor.execute(*table.insert(columns, [[
-                            user, now, company.id, a, p, date, start, end,
-                            Decimal(str(r or 0)).quantize(Decimal('0.01')),
-                            o if o is not None else Null,
-                            n if n is not None else Null,
-                            'revenue',
-                            levels.get(n if n is not None else o, 'branch'),
-                            'recorded'] for a, p, o, n, r in sub]))
 
     @classmethod
     def propose_from(cls, company, proposals, start, end, date, tiers):

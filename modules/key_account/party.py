@@ -6,9 +6,9 @@ from sql import Null
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
 
 from .tools import _in, _slices
-from trytond.transaction import Transaction, without_check_access
 
 
 def _scope(company=None):

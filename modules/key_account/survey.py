@@ -8,8 +8,7 @@ from sql.aggregate import Avg, Count, Max, Min, Sum
 from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
-from trytond.model import (
-    ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
