@@ -342,7 +342,8 @@ class KeyAccount(Workflow, ModelSQL, ModelView):
             return []
         if start is None or end is None:
             start, end = revenue_period(company, date)
-        thresholds = Tier.thresholds(company, date=end)
+        # the thresholds in force on the day of the assessment
+        thresholds = Tier.thresholds(company, date=date)
         tiers = {t.id: t for _, t in thresholds}
         if parties is not None:
             slices = [list(s) for s in _slices([int(p) for p in parties])]

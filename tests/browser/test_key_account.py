@@ -23,13 +23,33 @@ class KeyAccountWebClientTestCase(WebClientTestCase):
     test_gm_logs_in_and_opens_approvals_to_do = None
     test_admin_hr_sees_published_register = None
 
+    def open_parties(self):
+        "Open Parties > Parties: the entry has the name of its menu"
+        xpath = ("//div[@id='menu']//tbody/tr[.//div[contains(@class, "
+            "'column-char')][@title='Parties']]")
+
+        def parent(driver):
+            rows = [r for r in driver.find_elements('xpath', xpath)
+                if r.is_displayed()]
+            return rows[0] if rows else False
+        row = self.sao.wait(parent, message="no menu entry Parties")
+        row.find_elements('css selector', 'span.expander')[0].click()
+
+        def child(driver):
+            rows = [r for r in driver.find_elements('xpath', xpath)
+                if r.is_displayed()]
+            return rows[1] if len(rows) > 1 else False
+        row = self.sao.wait(child, message="no menu entry Parties > Parties")
+        row.find_elements('css selector', 'div.column-char')[0].click()
+        self.sao.wait_idle()
+
     @screenshot_on_failure
     def test_salesperson_sees_and_filters_tiers(self):
         """KA-1, KA-5: the salesperson 张伟 sees the tier of the registered
         key accounts on the parties and filters the parties by tier."""
         self.sao.login('zhang.wei', demo.PASSWORD)
         self.assert_no_dialog()
-        self.sao.open_menu('Parties', 'Parties')
+        self.open_parties()
         pane = self.sao.current_tab('Parties')
         self.assertIn('Key-Account Tier', self.sao.list_headers())
         self.sao.wait_for_text(DIAMOND, css='#tabcontent > .tab-pane.active')
