@@ -71,9 +71,14 @@ class KeyAccountWebClientTestCase(WebClientTestCase):
         search.clear()
         search.send_keys('Key-Account Tier: Diamond')
         search.send_keys(Keys.ENTER)
-        self.sao.wait(lambda d: all(
-                DIAMOND in r for r in self.sao.list_rows()) and len(
-                self.sao.list_rows()) == 1, message="filter by tier")
+
+        def filtered(driver):
+            try:
+                rows = self.sao.list_rows()
+            except Exception:  # the list is drawn again
+                return False
+            return len(rows) == 1 and DIAMOND in rows[0]
+        self.sao.wait(filtered, message="filter by tier")
         self.assertNotIn(GOLD, '\n'.join(self.sao.list_rows()))
 
         # the party form shows the tier too
