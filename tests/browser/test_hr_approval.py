@@ -44,7 +44,13 @@ class HrApprovalWebTestCase(base.BrowserTestCase):
         self.sao.current_tab('Personnel Requests')
         self.click_tab('All')
         self.sao.wait_for_text('马丽', css='#tabcontent > .tab-pane.active')
-        rows = [r for r in self.sao.list_rows() if '孙浩' in r]
+
+        def resignation_rows(driver):
+            # the list may still show the row read before the approval
+            rows = [r for r in self.sao.list_rows() if '孙浩' in r]
+            return rows if rows and '马丽' in rows[0] else False
+        rows = self.sao.wait(
+            resignation_rows, message="the resignation row never showed 马丽")
         self.assertEqual(len(rows), 1, rows)
         self.assertIn('马丽', rows[0])
         self.assertIn('Waiting for Approval', rows[0])
