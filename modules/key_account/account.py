@@ -387,15 +387,16 @@ class KeyAccount(Workflow, ModelSQL, ModelView):
                 [Column(tmp, c) for c, _ in columns],
                 cls._changes_query(
                     company, start, end, thresholds, party_ids)))
-        cursor.execute('CREATE INDEX "%s_party" ON "%s" (party)' % (
+        cursor.execute('CREATE INDEX "%s_account" ON "%s" (account)' % (
                 tmp._name, tmp._name))
 
         # new candidates
         cursor.execute(*account.insert(
                 [account.create_uid, account.create_date, account.company,
-                    account.party, account.state, account.designated],
+                    account.party, account.state, account.computed_tier,
+                    account.designated],
                 tmp.select(Literal(user), Literal(now), Literal(company.id),
-                    tmp.party, Literal('candidate'), Literal(False),
+                    tmp.party, Literal('candidate'), tmp.tier, Literal(False),
                     where=(tmp.account == Null) & (tmp.tier != Null))))
 
         # the history of the accounts that are not proposed for approval
@@ -418,14 +419,14 @@ class KeyAccount(Workflow, ModelSQL, ModelView):
                     where=recorded & ((tmp.account != Null)
                         | (tmp.tier != Null)))))
 
-        # the computed tiers
+        # the computed tiers of the accounts that existed
         cursor.execute(*account.update(
                 [account.computed_tier, account.write_uid,
                     account.write_date],
-                [tmp.select(tmp.tier, where=tmp.party == account.party),
+                [tmp.select(tmp.tier, where=tmp.account == account.id),
                     Literal(user), Literal(now)],
-                where=(account.company == company.id)
-                & account.party.in_(tmp.select(tmp.party))))
+                where=account.id.in_(tmp.select(
+                        tmp.account, where=tmp.account != Null))))
 
         cursor.execute(*tmp.select(
                 tmp.account, tmp.party, tmp.current, tmp.tier, tmp.revenue,
