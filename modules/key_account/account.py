@@ -810,10 +810,6 @@ class Change(ApprovalMixin, Workflow, ModelSQL, ModelView):
         pass
 
     @classmethod
-    def _approval_approved(cls, changes):
-        cls.approve(changes)
-
-    @classmethod
     def _approval_rejected(cls, changes):
         cls.reject(changes)
 
