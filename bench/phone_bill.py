@@ -157,8 +157,8 @@ def main(rows, line_count):
                         ('match', '=', 'prefix')])] + ['168']
             rss = peak_mb()
 
-            def progress(count):
-                print("  … %d rows" % count, file=sys.stderr)
+            def progress(count, total):
+                print("  … %d/%d rows" % (count, total), file=sys.stderr)
             started = time.perf_counter()
             bill = Bill.import_file(company, PERIOD, 'China Telecom',
                 Decimal(0), data, progress=progress)

@@ -2,19 +2,19 @@
 # this repository contains the full copyright notices and license terms.
 """Monthly bill (OP-5), call screening (OP-6) and the sanctions of the
 monthly check (OP-7, OP-8)."""
-import csv
 import datetime as dt
-import io
 import logging
 import re
 import time
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 
-from sql import Cast, Literal, Null, Table
+from sql import Cast, Column, Literal, Null, Table
 from sql.aggregate import Count, Max, Min, Sum
 from sql.conditionals import Case, Coalesce
-from sql.operators import BinaryOperator, Exists, Like, Not
+from sql.functions import Substring
+from sql.operators import Exists, Not
 
 from trytond import backend
 from trytond.i18n import gettext
@@ -31,30 +31,13 @@ from trytond.transaction import Transaction, check_access, without_check_access
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
+from .bill_file import CENT, BillReader, call_error, decode, month_bounds
 from .exceptions import BillError, BillImportError, ReconciliationWarning
 from .phone import (
     REGULATION, PenaltyMaker, check_head, current_employee, normalize_number,
     today)
 
 logger = logging.getLogger(__name__)
-
-#: the columns of the carrier's call-detail file, in order, with the
-#: header names accepted for each (English and the carriers' Chinese)
-COLUMNS = [
-    ('line', {'line', 'line number', '主叫号码', '号码', '计费号码'}),
-    ('start', {'start', 'start date-time', 'start datetime', '开始时间',
-            '通话开始时间', '起始时间'}),
-    ('dialled', {'dialled', 'dialled number', 'number', 'called number',
-            '被叫号码', '对方号码'}),
-    ('duration', {'duration', 'duration (s)', 'seconds', '通话时长',
-            '时长(秒)', '通话时长(秒)'}),
-    ('cost', {'cost', 'amount', '费用', '话费', '金额'}),
-    ]
-#: bad rows listed in the error message (the count gives the rest)
-MAX_ERRORS = 50
-#: rows between two progress reports
-PROGRESS_ROWS = 100000
-CENT = Decimal('0.01')
 
 PATTERN_KINDS = [
     ('premium', "Premium-Rate"),
@@ -80,46 +63,6 @@ REVIEWS = [
     ('cleared', "Business Call"),
     ('confirmed', "Violation Confirmed"),
     ]
-
-
-class Regexp(BinaryOperator):
-    "POSIX regular expression match (SQLite through a Python function)"
-    __slots__ = ()
-
-    @property
-    def _operator(self):
-        return '~' if backend.name == 'postgresql' else 'REGEXP'
-
-
-def _sqlite_regexp(pattern, value):
-    if value is None:
-        return False
-    return re.search(pattern, value) is not None
-
-
-def month_bounds(date):
-    start = date.replace(day=1)
-    end = (start + dt.timedelta(days=32)).replace(day=1)
-    return start, end
-
-
-def call_error(period, start, dialled, duration, cost):
-    """Return (message id, parameters) of the first rule a call breaks or
-    None; the ORM and the bulk import apply the same rules (OP-5)."""
-    if not dialled:
-        return 'msg_call_dialled_missing', {}
-    if duration < 0:
-        return 'msg_call_duration_negative', {'duration': duration}
-    if not cost.is_finite() or cost < 0:
-        return 'msg_call_cost_negative', {'cost': cost}
-    if cost != cost.quantize(CENT):
-        return 'msg_call_cost_cents', {'cost': cost}
-    if period:
-        first, end = month_bounds(period)
-        if not (first <= start.date() < end):
-            return 'msg_call_outside_period', {
-                'start': start, 'period': first.strftime('%Y-%m')}
-    return None
 
 
 class Pattern(DeactivableMixin, ModelSQL, ModelView):
@@ -170,15 +113,33 @@ class Pattern(DeactivableMixin, ModelSQL, ModelView):
                             'office_phone.msg_pattern_regexp',
                             pattern=pattern.pattern, name=pattern.name))
 
-    def sql_match(self, column):
+    @property
+    def regexp(self):
+        "The regular expression of the pattern"
         if self.match == 'prefix':
-            return Like(column, self.pattern + '%')
-        return Regexp(column, self.pattern)
+            return '^' + re.escape(self.pattern)
+        return self.pattern
 
     def matches(self, number):
-        if self.match == 'prefix':
-            return number.startswith(self.pattern)
-        return re.search(self.pattern, number) is not None
+        return re.search(self.regexp, number) is not None
+
+    @classmethod
+    def matcher(cls, patterns):
+        """Return a function telling whether any of patterns matches a
+        number, with one regular expression when they can be joined"""
+        regexps = [p.regexp for p in patterns]
+        if not regexps:
+            return lambda number: False
+        # numbered back-references would change in the union
+        if not any(re.search(r'\\\d|\(\?P?[=(]', r) for r in regexps):
+            try:
+                union = re.compile('|'.join('(?:%s)' % r for r in regexps))
+            except re.error:
+                pass
+            else:
+                return lambda number: union.search(number) is not None
+        regexps = [re.compile(r) for r in regexps]
+        return lambda number: any(r.search(number) for r in regexps)
 
     @classmethod
     def for_company(cls, company):
@@ -305,35 +266,6 @@ class Bill(Workflow, ModelSQL, ModelView):
     # Import (OP-5)
 
     @classmethod
-    def decode(cls, data):
-        "Return the text of the file: UTF-8 (with or without BOM) or GBK"
-        if isinstance(data, memoryview):
-            data = data.tobytes()
-        for encoding in ['utf-8-sig', 'gb18030']:
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-        raise BillImportError(gettext('office_phone.msg_import_encoding'))
-
-    @classmethod
-    def _header(cls, header):
-        "Return the index of each column in the header row"
-        names = [(h or '').strip().lower() for h in header]
-        index = {}
-        for column, aliases in COLUMNS:
-            for i, name in enumerate(names):
-                if name in aliases:
-                    index[column] = i
-                    break
-            else:
-                raise BillImportError(gettext(
-                        'office_phone.msg_import_header',
-                        column=column, header=', '.join(header),
-                        expected=', '.join(c for c, _ in COLUMNS)))
-        return [index[c] for c, _ in COLUMNS]
-
-    @classmethod
     def import_file(cls, company, period, carrier, carrier_total, data,
             filename=None, progress=None):
         """Import the carrier's call-detail file for period (OP-5).
@@ -389,7 +321,7 @@ class Bill(Workflow, ModelSQL, ModelView):
         else:
             bill = None
 
-        text = cls.decode(data)
+        text = decode(data)
         started = time.monotonic()
         cursor = transaction.connection.cursor()
         # a bad file leaves nothing behind, even when the caller goes on
@@ -409,283 +341,291 @@ class Bill(Workflow, ModelSQL, ModelView):
     def _import(cls, bill, company, period, carrier, carrier_total, text,
             filename, progress):
         with without_check_access():
+            started = time.monotonic()
+            raw = cls._load_raw(company, period, text, progress=progress)
+            loaded = time.monotonic()
             if not bill:
                 bill, = cls.create([{
                             'company': company.id,
                             'period': period,
                             'carrier': carrier,
                             'carrier_total': carrier_total,
-                            'filename': filename,
                             'state': 'imported',
                             }])
-                fresh = True
-            else:
-                fresh = not bill.call_count
             employee = current_employee()
             cls.write([bill], {
                     'carrier_total': carrier_total,
                     'filename': filename,
                     'imported_by': employee.id if employee else None,
                     })
-            started = time.monotonic()
-            cls._load(bill, text, fresh, progress=progress)
-            loaded = time.monotonic()
-            cls.screen([bill])
-            screened = time.monotonic()
+            cls._insert_calls(bill, raw)
+            inserted = time.monotonic()
             cls.update_totals([bill])
-            logger.info("bill %s: load %.2fs, screen %.2fs, totals %.2fs",
-                bill.rec_name, loaded - started, screened - loaded,
-                time.monotonic() - screened)
+            logger.info("bill %s: parse and load %.2fs, "
+                "resolve, screen and insert %.2fs, totals %.2fs",
+                bill.rec_name, loaded - started, inserted - loaded,
+                time.monotonic() - inserted)
         return cls(bill.id)
 
     @classmethod
+    def _screener(cls, company, period):
+        """Return the function giving (charged pattern id or None, allowed)
+        of a dialled number (OP-6), or None when the regulation is not in
+        force for company"""
+        Pattern = Pool().get('office.phone.pattern')
+        if not in_force(REGULATION, company, period):
+            return None
+        patterns = Pattern.for_company(company)
+        charged = [(p.id, re.compile(p.regexp))
+            for p in patterns if p.kind != 'allowed']
+        # most numbers match no pattern: one search rules them all out
+        any_charged = Pattern.matcher(
+            p for p in patterns if p.kind != 'allowed')
+        any_allowed = Pattern.matcher(
+            p for p in patterns if p.kind == 'allowed')
+
+        def screen(number):
+            pattern = None
+            if any_charged(number):
+                for id_, regexp in charged:
+                    if regexp.search(number):
+                        pattern = id_
+                        break
+            return pattern, any_allowed(number)
+        return screen
+
+    @classmethod
+    def _load_raw(cls, company, period, text, progress=None):
+        """Validate every row of text in one streaming pass and load the
+        good rows into a temporary table (COPY on PostgreSQL, executemany
+        on SQLite); return the table.
+
+        Raise BillImportError listing the bad rows (the caller rolls back
+        to its savepoint, so nothing is written)."""
+        cursor = Transaction().connection.cursor()
+        name = 'office_phone_import_raw'
+        cursor.execute('DROP TABLE IF EXISTS %s' % name)
+        columns = ('row', 'line_number', 'start', 'dialled', 'duration',
+            'cost', 'pattern', 'allowed')
+        cursor.execute('CREATE TEMPORARY TABLE %s ("row" INTEGER, '
+            'line_number VARCHAR, start TIMESTAMP, dialled VARCHAR, '
+            'duration INTEGER, cost NUMERIC, pattern INTEGER, '
+            'allowed BOOLEAN)' % name)
+        reader = BillReader(text, period,
+            screen=cls._screener(company, period), progress=progress)
+        names = ', '.join('"%s"' % c for c in columns)
+        if backend.name == 'postgresql':
+            with cursor.copy('COPY %s (%s) FROM STDIN' % (name, names)
+                    ) as copy:
+                # every value is validated: digits, ISO date-times, numbers
+                buffer = []
+                for (row, line_number, start, dialled, duration, cost,
+                        pattern, allowed) in reader:
+                    buffer.append('%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' % (
+                            row, line_number, start, dialled, duration, cost,
+                            '\\N' if pattern is None else pattern,
+                            't' if allowed else 'f'))
+                    if len(buffer) >= 10000:
+                        copy.write(''.join(buffer))
+                        buffer = []
+                if buffer and not reader.errors:
+                    copy.write(''.join(buffer))
+        else:
+            insert = 'INSERT INTO %s (%s) VALUES (%s)' % (
+                name, names, ', '.join('?' * len(columns)))
+            iterator = iter(reader)
+            while True:
+                chunk = list(islice(iterator, 10000))
+                if not chunk:
+                    break
+                cursor.executemany(insert, chunk)
+        reader.check()
+        return Table(name)
+
+    @classmethod
     def _register(cls, bill):
-        "Return what the import needs to know of the register"
+        """Return temporary tables of what the import needs to know of the
+        register: lines (normalized number, line, department, state, kind,
+        holder when one holder kept the line all the month) and dials
+        (line, date, number, borrower, share) of the sharings"""
         pool = Pool()
         Line = pool.get('office.phone.line')
         History = pool.get('office.phone.line.holder')
         Share = pool.get('office.phone.share')
         Dial = pool.get('office.phone.share.dial')
         cursor = Transaction().connection.cursor()
+        company = bill.company.id
+        first, end = month_bounds(bill.period)
+        last = end - dt.timedelta(days=1)
         line = Line.__table__()
-        cursor.execute(*line.select(
-                line.id, line.normalized, line.department, line.state,
-                where=line.company == bill.company.id))
-        lines = {n: (i, d, s) for i, n, d, s in cursor}
         history = History.__table__()
-        holders = defaultdict(list)
         cursor.execute(*history.join(
                 line, condition=history.line == line.id).select(
                 history.line, history.start_date, history.end_date,
                 history.employee,
-                where=line.company == bill.company.id))
-        for line_id, start, end, employee in cursor:
-            holders[line_id].append((start, end, employee))
-        first, end = month_bounds(bill.period)
+                where=(line.company == company)
+                & (history.start_date <= last)
+                & ((history.end_date == Null) | (history.end_date >= first))))
+        holders = defaultdict(list)
+        for line_id, start, stop, employee in cursor:
+            if isinstance(start, str):
+                start = dt.date.fromisoformat(start)
+                stop = stop and dt.date.fromisoformat(stop)
+            holders[line_id].append((start, stop, employee))
+        cursor.execute(*line.select(
+                line.normalized, line.id, line.department, line.state,
+                line.kind,
+                where=(line.company == company) & (line.normalized != Null)))
+        rows = {}
+        for number, line_id, department, state, kind in cursor:
+            periods = holders.get(line_id, [])
+            holder, mixed = None, bool(periods)
+            if len(periods) == 1:
+                start, stop, employee = periods[0]
+                if start <= first and (not stop or stop >= last):
+                    holder, mixed = employee, False
+            rows[number] = (
+                number, line_id, department, state, kind, holder, mixed)
+        lines = cls._temporary_table('office_phone_import_line',
+            ['normalized VARCHAR', 'line INTEGER', 'department INTEGER',
+                'state VARCHAR', 'kind VARCHAR', 'holder INTEGER',
+                'mixed BOOLEAN'],
+            list(rows.values()), index='normalized')
         share = Share.__table__()
         dial = Dial.__table__()
-        cursor.execute(*dial.join(
-                share, condition=dial.share == share.id).select(
-                share.line, dial.date, dial.normalized, share.borrower,
-                share.id,
-                where=(share.company == bill.company.id)
-                & share.state.in_(['designated', 'closed'])
-                & (dial.date >= first) & (dial.date < end)))
-        dials = {}
-        for line_id, date, number, borrower, share_id in cursor:
-            if isinstance(date, str):
-                date = dt.date.fromisoformat(date)
-            dials[(line_id, date, number)] = (borrower, share_id)
-        return lines, holders, dials
+        query = dial.join(share, condition=dial.share == share.id).select(
+            share.line, dial.date, dial.normalized, Max(share.borrower),
+            Max(share.id),
+            where=(share.company == company)
+            & share.state.in_(['designated', 'closed'])
+            & (dial.date >= first) & (dial.date < end),
+            group_by=[share.line, dial.date, dial.normalized])
+        cursor.execute(*query)
+        dials = cls._temporary_table('office_phone_import_dial',
+            ['line INTEGER', 'date DATE', 'number VARCHAR',
+                'borrower INTEGER', 'share INTEGER'],
+            list(cursor), index='line, date, number')
+        return lines, dials
 
     @classmethod
-    def _load(cls, bill, text, fresh, progress=None):
-        """Validate every row and write the calls in bulk.
-
-        Raise BillImportError listing the bad rows; the transaction is then
-        rolled back, so nothing is written."""
-        pool = Pool()
-        Call = pool.get('office.phone.call')
-        transaction = Transaction()
-        lines, holders, dials = cls._register(bill)
-        period = bill.period
-        first, end = month_bounds(period)
-        reader = csv.reader(io.StringIO(text))
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise BillImportError(gettext('office_phone.msg_import_empty'))
-        i_line, i_start, i_dialled, i_duration, i_cost = cls._header(header)
-        width = max(i_line, i_start, i_dialled, i_duration, i_cost) + 1
-        errors = []
-        seen = {}
-        holder_cache = {}
-        user = transaction.user
-        now = dt.datetime.now()
-        company = bill.company.id
-
-        def error(row, key, **kwargs):
-            # formatted once the COPY is over: gettext queries the database
-            errors.append((row, key, kwargs) if len(errors) < MAX_ERRORS
-                else None)
-
-        def holder(line_id, date):
-            key = (line_id, date)
-            if key not in holder_cache:
-                found = None
-                for start, stop, employee in holders.get(line_id, ()):
-                    if start <= date and (not stop or stop >= date):
-                        found = employee
-                        break
-                holder_cache[key] = found
-            return holder_cache[key]
-
-        writer = Call._bulk_writer(bill, fresh)
-        count = 0
-        for row, values in enumerate(reader, 2):
-            if not values or (len(values) == 1 and not values[0].strip()):
-                continue
-            if len(values) < width:
-                error(row, 'msg_import_columns', count=len(values),
-                    expected=width)
-                continue
-            line_raw = values[i_line]
-            line_number = normalize_number(line_raw)
-            if not line_number:
-                error(row, 'msg_import_line', value=line_raw)
-                continue
-            start_raw = values[i_start].strip().replace('/', '-')
-            try:
-                start = dt.datetime.fromisoformat(start_raw)
-            except ValueError:
-                error(row, 'msg_import_start', value=values[i_start])
-                continue
-            dialled = normalize_number(values[i_dialled])
-            try:
-                duration = int(values[i_duration])
-            except ValueError:
-                error(row, 'msg_import_duration', value=values[i_duration])
-                continue
-            try:
-                cost = Decimal(values[i_cost].strip())
-            except InvalidOperation:
-                error(row, 'msg_import_cost', value=values[i_cost])
-                continue
-            if not (first <= start.date() < end) or not dialled or (
-                    duration < 0) or not cost.is_finite() or cost < 0 or (
-                    cost != cost.quantize(CENT)):
-                key, kwargs = call_error(
-                    period, start, dialled, duration, cost)
-                error(row, key, **kwargs)
-                continue
-            key = hash((line_number, start, dialled))
-            if key in seen:
-                error(row, 'msg_import_duplicate', other=seen[key])
-                continue
-            seen[key] = row
-            if errors:
-                # keep validating to list every bad row, write nothing
-                continue
-            known = lines.get(line_number)
-            share = employee = department = problem = line_id = None
-            if known:
-                line_id, department, state = known
-                if state != 'active':
-                    problem = 'suspended_line'
-                date = start.date()
-                borrowed = dials.get((line_id, date, dialled))
-                if borrowed:
-                    employee, share = borrowed
-                else:
-                    employee = holder(line_id, date)
-            else:
-                problem = 'unknown_line'
-            writer.add((bill.id, company, line_id, line_number, department,
-                    employee, share, start, period, dialled, duration, cost,
-                    problem, user, now))
-            count += 1
-            if progress and not count % PROGRESS_ROWS:
-                progress(count)
-        if errors:
-            writer.abort()
-            shown = [gettext('office_phone.msg_import_row', row=row,
-                    reason=gettext('office_phone.' + key, **kwargs))
-                for row, key, kwargs in filter(None, errors)]
-            if len(errors) > len(shown):
-                shown.append(gettext('office_phone.msg_import_more',
-                        count=len(errors) - len(shown)))
-            raise BillImportError(gettext(
-                    'office_phone.msg_import_errors',
-                    count=len(errors), errors='\n'.join(shown)))
-        writer.close()
-        if progress:
-            progress(count)
-        return count
-
-    # Screening (OP-6)
+    def _temporary_table(cls, name, columns, rows, index=None):
+        "Return a new temporary table name of columns filled with rows"
+        cursor = Transaction().connection.cursor()
+        cursor.execute('DROP TABLE IF EXISTS %s' % name)
+        cursor.execute('CREATE TEMPORARY TABLE %s (%s)' % (
+                name, ', '.join(columns)))
+        table = Table(name)
+        fields = [Column(table, c.split()[0]) for c in columns]
+        for sub in grouped_slice(rows, 500):
+            sub = [list(r) for r in sub]
+            if sub:
+                cursor.execute(*table.insert(fields, sub))
+        if index:
+            cursor.execute('CREATE INDEX %s_index ON %s (%s)' % (
+                    name, name, index))
+        return table
 
     @classmethod
-    def screen(cls, bills):
-        """Flag the premium-rate, private and chatting calls of bills for
-        the department head's review, in a few set-based updates."""
+    def _insert_calls(cls, bill, raw):
+        """Insert the calls of the raw table into bill with one INSERT …
+        SELECT: line, department and person responsible at the time of the
+        call (OP-5, OP-3), the problem of unknown and suspended lines, and
+        the screening flags (OP-6); a call already in the bill (same line,
+        start and dialled number) is not added again."""
         pool = Pool()
         Call = pool.get('office.phone.call')
-        Line = pool.get('office.phone.line')
-        Allowed = pool.get('office.phone.line.allowed')
-        Pattern = pool.get('office.phone.pattern')
+        History = pool.get('office.phone.line.holder')
         Parameter = pool.get('regulation.parameter')
         transaction = Transaction()
         cursor = transaction.connection.cursor()
+        company = bill.company
+        lines, dials = cls._register(bill)
         call = Call.__table__()
-        line = Line.__table__()
-        allowed = Allowed.__table__()
-        if backend.name == 'sqlite':
-            transaction.connection.create_function(
-                'REGEXP', 2, _sqlite_regexp, deterministic=True)
-        for bill in bills:
-            cursor.execute(*call.update(
-                    [call.flag, call.pattern, call.review],
-                    [Null, Null, Null],
-                    where=(call.bill == bill.id)))
-            if not in_force(REGULATION, bill.company, bill.period):
-                continue
-            patterns = Pattern.for_company(bill.company)
-            charged = [p for p in patterns if p.kind != 'allowed']
-            allowed_patterns = [p for p in patterns if p.kind == 'allowed']
-            where = call.bill == bill.id
-            internal = line.select(line.id,
-                where=(line.company == bill.company.id)
-                & (line.kind == 'internal'))
-            if charged:
-                condition = Literal(False)
-                case = []
-                for pattern in charged:
-                    match = pattern.sql_match(call.dialled)
-                    condition |= match
-                    case.append((match, pattern.id))
-                cursor.execute(*call.update(
-                        [call.flag, call.pattern, call.review],
-                        ['premium', Cast(Case(*case), 'INTEGER'), 'pending'],
-                        where=where & condition))
-            # chatting: long calls on internal lines or to a number of the
-            # register (a colleague)
+        history = History.__table__()
+        register = Table(lines._name)
+        if backend.name == 'postgresql':
+            day = Cast(raw.start, 'DATE')
+        else:
+            day = Substring(raw.start, 1, 10)
+        holder = history.select(history.employee,
+            where=(history.line == lines.line)
+            & (history.start_date <= day)
+            & ((history.end_date == Null) | (history.end_date >= day)),
+            order_by=[history.start_date.desc, history.id.desc],
+            limit=1)
+        employee = Coalesce(dials.borrower, lines.holder,
+            Case((lines.mixed, holder), else_=Null))
+        problem = Case(
+            (lines.line == Null, 'unknown_line'),
+            (lines.state != 'active', 'suspended_line'),
+            else_=Null)
+        query = raw.join(lines, 'LEFT',
+            condition=lines.normalized == raw.line_number
+            ).join(dials, 'LEFT',
+            condition=(dials.line == lines.line) & (dials.date == day)
+            & (dials.number == raw.dialled))
+        numbers = None
+        if in_force(REGULATION, company, bill.period):
             minutes = Parameter.get(
-                'phone_chat_max_minutes', bill.company, date=bill.period,
+                'phone_chat_max_minutes', company, date=bill.period,
                 default=10)
-            register = line.select(line.normalized,
-                where=line.company == bill.company.id)
-            cursor.execute(*call.update(
-                    [call.flag, call.review], ['chatting', 'pending'],
-                    where=where & (call.flag == Null)
-                    & (call.duration > int(minutes * 60))
-                    & (call.line.in_(internal)
-                        | call.dialled.in_(register))))
-            # private: to no business contact, no allow-list, no colleague;
-            # one anti-join on a table of the numbers allowed (for one line
-            # or, with an empty line, for every line)
-            numbers = [(n, None) for n in cls._business_numbers(
-                    bill.company)]
-            cursor.execute(*line.select(line.normalized,
-                    where=line.company == bill.company.id))
-            numbers.extend((n, None) for n, in cursor)
-            cursor.execute(*allowed.join(
-                    line, condition=allowed.line == line.id).select(
-                    allowed.normalized, allowed.line,
-                    where=line.company == bill.company.id))
-            numbers.extend(cursor)
-            table = cls._numbers_table(numbers)
-            known = table.select(Literal(1),
-                where=(table.number == call.dialled)
-                & ((table.line == Null) | (table.line == call.line)))
-            condition = (where & (call.flag == Null) & (call.line != Null)
-                & Not(call.line.in_(internal))
-                & ~Exists(known))
-            for pattern in allowed_patterns:
-                condition &= Not(pattern.sql_match(call.dialled))
-            cursor.execute(*call.update(
-                    [call.flag, call.review], ['private', 'pending'],
-                    where=condition))
-            cursor.execute('DROP TABLE %s' % table)
+            # the numbers a call may go to without being private: from
+            # every line (empty line) or from one line; left joins on
+            # unique keys, so the conditions below cost nothing to repeat
+            numbers = cls._numbers_table(company)
+            anywhere = Table(numbers._name)
+            query = query.join(register, 'LEFT',
+                condition=register.normalized == raw.dialled
+                ).join(anywhere, 'LEFT',
+                condition=(anywhere.number == raw.dialled)
+                & (anywhere.line == Null)
+                ).join(numbers, 'LEFT',
+                condition=(numbers.number == raw.dialled)
+                & (numbers.line == lines.line))
+            flag = Case(
+                (raw.pattern != Null, 'premium'),
+                # chatting: long calls on internal lines or to a number of
+                # the register (a colleague)
+                ((raw.duration > int(minutes * 60))
+                    & ((lines.kind == 'internal')
+                        | (register.normalized != Null)),
+                    'chatting'),
+                # private: to no business contact, no allowed number, no
+                # colleague
+                ((lines.line != Null) & (lines.kind != 'internal')
+                    & Not(raw.allowed) & (anywhere.number == Null)
+                    & (numbers.number == Null),
+                    'private'),
+                else_=Null)
+            review = Case((flag != Null, 'pending'), else_=Null)
+            pattern = raw.pattern  # set only for a premium flag
+        else:
+            flag = review = pattern = Literal(None)
+        where = Literal(True)
+        if bill.call_count:
+            existing = call.select(Literal(1),
+                where=(call.bill == bill.id)
+                & (call.line_number == raw.line_number)
+                & (call.start == raw.start) & (call.dialled == raw.dialled))
+            where &= ~Exists(existing)
+        now = dt.datetime.now()
+        period = bill.period
+        if backend.name == 'sqlite':
+            now, period = now.isoformat(' '), period.isoformat()
+        columns = [call.line, call.line_number, call.department,
+            call.employee, call.share, call.start, call.dialled,
+            call.duration, call.cost, call.problem, call.flag, call.pattern,
+            call.review, call.bill, call.company, call.period,
+            call.create_uid, call.create_date]
+        cursor.execute(*call.insert(columns, query.select(
+                    lines.line, raw.line_number, lines.department, employee,
+                    dials.share, raw.start, raw.dialled, raw.duration,
+                    raw.cost, problem, flag, pattern, review,
+                    Literal(bill.id), Literal(company.id), Literal(period),
+                    Literal(transaction.user), Literal(now),
+                    where=where)))
+        for table in [raw, lines, dials] + ([numbers] if numbers else []):
+            cursor.execute('DROP TABLE %s' % table._name)
 
     @classmethod
     def _business_numbers(cls, company):
@@ -712,18 +652,30 @@ class Bill(Workflow, ModelSQL, ModelView):
         return numbers
 
     @classmethod
-    def _numbers_table(cls, numbers):
-        "Return a temporary table of the (number, line) pairs"
-        name = 'office_phone_screen_%s' % id(numbers)
+    def _numbers_table(cls, company):
+        """Return a temporary table of the (number, line) pairs a call may
+        go to without being private (OP-6): the business contacts and the
+        register (empty line: from every line) and the numbers allowed for
+        one line"""
+        pool = Pool()
+        Line = pool.get('office.phone.line')
+        Allowed = pool.get('office.phone.line.allowed')
         cursor = Transaction().connection.cursor()
-        cursor.execute('CREATE TEMPORARY TABLE %s '
-            '(number VARCHAR, line INTEGER)' % name)
-        table = Table(name)
-        for sub in grouped_slice(sorted(set(numbers), key=str), 500):
-            cursor.execute(*table.insert(
-                    [table.number, table.line], [list(n) for n in sub]))
-        cursor.execute('CREATE INDEX %s_number ON %s (number)' % (name, name))
-        return table
+        line = Line.__table__()
+        allowed = Allowed.__table__()
+        numbers = {(n, None) for n in cls._business_numbers(company)}
+        cursor.execute(*line.select(line.normalized,
+                where=(line.company == company.id)
+                & (line.normalized != Null)))
+        numbers.update((n, None) for n, in cursor)
+        cursor.execute(*allowed.join(
+                line, condition=allowed.line == line.id).select(
+                allowed.normalized, allowed.line,
+                where=line.company == company.id))
+        numbers.update(cursor)
+        return cls._temporary_table('office_phone_import_number',
+            ['number VARCHAR', 'line INTEGER'],
+            sorted(numbers, key=str), index='number, line')
 
     @classmethod
     def update_totals(cls, bills):
@@ -945,103 +897,6 @@ class Bill(Workflow, ModelSQL, ModelView):
         send_message_transactional(msg)
 
 
-class _BulkWriter:
-    "Write call rows with COPY (PostgreSQL) or executemany (SQLite)"
-    columns = ['bill', 'company', 'line', 'line_number', 'department',
-        'employee', 'share', 'start', 'period', 'dialled', 'duration',
-        'cost', 'problem', 'create_uid', 'create_date']
-    chunk = 10000
-
-    def __init__(self, table_name, fresh):
-        self.table_name = table_name
-        self.fresh = fresh
-        self.cursor = Transaction().connection.cursor()
-        self.rows = []
-        self.aborted = False
-        if fresh:
-            self.target = table_name
-        else:
-            # a re-import goes through a temporary table first
-            self.target = 'office_phone_call_import'
-            self.cursor.execute(
-                'CREATE TEMPORARY TABLE %s AS SELECT %s FROM "%s" '
-                'WHERE 1 = 0' % (self.target, ', '.join(
-                        '"%s"' % c for c in self.columns), table_name))
-        self.copy = None
-        if backend.name == 'postgresql':
-            self._copy_cm = self.cursor.copy('COPY "%s" (%s) FROM STDIN' % (
-                    self.target, ', '.join('"%s"' % c for c in self.columns)))
-            self.copy = self._copy_cm.__enter__()
-
-    def add(self, row):
-        self.rows.append(row)
-        if len(self.rows) >= self.chunk:
-            self.flush()
-
-    def flush(self):
-        if not self.rows or self.aborted:
-            self.rows = []
-            return
-        if self.copy is not None:
-            buffer = []
-            for (bill, company, line, line_number, department, employee,
-                    share, start, period, dialled, duration, cost, problem,
-                    user, now) in self.rows:
-                buffer.append('%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s'
-                    '\t%s\t%s\t%s\t%s\n' % (
-                        bill, company, _n(line), line_number,
-                        _n(department), _n(employee), _n(share), start,
-                        period, dialled, duration, cost, _n(problem), user,
-                        now))
-            self.copy.write(''.join(buffer))
-        else:
-            rows = [(bill, company, line, line_number, department, employee,
-                    share, start.isoformat(' '), period.isoformat(), dialled,
-                    duration, str(cost), problem, user, now.isoformat(' '))
-                for (bill, company, line, line_number, department, employee,
-                    share, start, period, dialled, duration, cost, problem,
-                    user, now) in self.rows]
-            self.cursor.executemany(
-                'INSERT INTO "%s" (%s) VALUES (%s)' % (
-                    self.target,
-                    ', '.join('"%s"' % c for c in self.columns),
-                    ', '.join('?' * len(self.columns))), rows)
-        self.rows = []
-
-    def abort(self):
-        self.aborted = True
-        self.rows = []
-        if self.copy is not None:
-            try:
-                self._copy_cm.__exit__(None, None, None)
-            except Exception:
-                pass
-            self.copy = None
-
-    def close(self):
-        self.flush()
-        if self.copy is not None:
-            self._copy_cm.__exit__(None, None, None)
-            self.copy = None
-        if not self.fresh:
-            columns = ', '.join('"%s"' % c for c in self.columns)
-            # the calls already imported (same line, start and number)
-            # are not added again
-            self.cursor.execute(
-                'INSERT INTO "%(table)s" (%(columns)s) '
-                'SELECT %(columns)s FROM %(temp)s AS i '
-                'WHERE NOT EXISTS (SELECT 1 FROM "%(table)s" AS c '
-                'WHERE c.bill = i.bill AND c.line_number = i.line_number '
-                'AND c.start = i.start AND c.dialled = i.dialled)' % {
-                    'table': self.table_name, 'columns': columns,
-                    'temp': self.target})
-            self.cursor.execute('DROP TABLE %s' % self.target)
-
-
-def _n(value):
-    return '\\N' if value is None else value
-
-
 class Call(ModelSQL, ModelView):
     "Office phone call"
     __name__ = 'office.phone.call'
@@ -1145,10 +1000,6 @@ class Call(ModelSQL, ModelView):
             raise AccessError(gettext(
                     'office_phone.msg_call_readonly',
                     call=', '.join(c.rec_name for c in calls[:5])))
-
-    @classmethod
-    def _bulk_writer(cls, bill, fresh):
-        return _BulkWriter(cls._table, fresh)
 
     @classmethod
     @ModelView.button
