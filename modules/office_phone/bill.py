@@ -8,7 +8,6 @@ import re
 import time
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
-from itertools import islice
 
 from sql import Cast, Column, Literal, Null, Table
 from sql.aggregate import Count, Max, Min, Sum
@@ -342,7 +341,8 @@ class Bill(Workflow, ModelSQL, ModelView):
             filename, progress):
         with without_check_access():
             started = time.monotonic()
-            raw = cls._load_raw(company, period, text, progress=progress)
+            raw, numbers = cls._load_raw(
+                company, period, text, progress=progress)
             loaded = time.monotonic()
             if not bill:
                 bill, = cls.create([{
@@ -358,7 +358,7 @@ class Bill(Workflow, ModelSQL, ModelView):
                     'filename': filename,
                     'imported_by': employee.id if employee else None,
                     })
-            cls._insert_calls(bill, raw)
+            cls._insert_calls(bill, raw, numbers)
             inserted = time.monotonic()
             cls.update_totals([bill])
             logger.info("bill %s: parse and load %.2fs, "
@@ -368,79 +368,35 @@ class Bill(Workflow, ModelSQL, ModelView):
         return cls(bill.id)
 
     @classmethod
-    def _screener(cls, company, period):
-        """Return the function giving (charged pattern id or None, allowed)
-        of a dialled number (OP-6), or None when the regulation is not in
-        force for company"""
-        Pattern = Pool().get('office.phone.pattern')
-        if not in_force(REGULATION, company, period):
-            return None
-        patterns = Pattern.for_company(company)
-        charged = [(p.id, re.compile(p.regexp))
-            for p in patterns if p.kind != 'allowed']
-        # most numbers match no pattern: one search rules them all out
-        any_charged = Pattern.matcher(
-            p for p in patterns if p.kind != 'allowed')
-        any_allowed = Pattern.matcher(
-            p for p in patterns if p.kind == 'allowed')
-
-        def screen(number):
-            pattern = None
-            if any_charged(number):
-                for id_, regexp in charged:
-                    if regexp.search(number):
-                        pattern = id_
-                        break
-            return pattern, any_allowed(number)
-        return screen
-
-    @classmethod
     def _load_raw(cls, company, period, text, progress=None):
         """Validate every row of text in one streaming pass and load the
         good rows into a temporary table (COPY on PostgreSQL, executemany
-        on SQLite); return the table.
+        on SQLite); return the table and the set of the dialled numbers.
 
         Raise BillImportError listing the bad rows (the caller rolls back
         to its savepoint, so nothing is written)."""
         cursor = Transaction().connection.cursor()
         name = 'office_phone_import_raw'
         cursor.execute('DROP TABLE IF EXISTS %s' % name)
-        columns = ('row', 'line_number', 'start', 'dialled', 'duration',
-            'cost', 'pattern', 'allowed')
-        cursor.execute('CREATE TEMPORARY TABLE %s ("row" INTEGER, '
-            'line_number VARCHAR, start TIMESTAMP, dialled VARCHAR, '
-            'duration INTEGER, cost NUMERIC, pattern INTEGER, '
-            'allowed BOOLEAN)' % name)
-        reader = BillReader(text, period,
-            screen=cls._screener(company, period), progress=progress)
-        names = ', '.join('"%s"' % c for c in columns)
-        if backend.name == 'postgresql':
-            with cursor.copy('COPY %s (%s) FROM STDIN' % (name, names)
-                    ) as copy:
-                # every value is validated: digits, ISO date-times, numbers
-                buffer = []
-                for (row, line_number, start, dialled, duration, cost,
-                        pattern, allowed) in reader:
-                    buffer.append('%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' % (
-                            row, line_number, start, dialled, duration, cost,
-                            '\\N' if pattern is None else pattern,
-                            't' if allowed else 'f'))
-                    if len(buffer) >= 10000:
-                        copy.write(''.join(buffer))
-                        buffer = []
-                if buffer and not reader.errors:
-                    copy.write(''.join(buffer))
-        else:
-            insert = 'INSERT INTO %s (%s) VALUES (%s)' % (
-                name, names, ', '.join('?' * len(columns)))
-            iterator = iter(reader)
-            while True:
-                chunk = list(islice(iterator, 10000))
-                if not chunk:
-                    break
-                cursor.executemany(insert, chunk)
+        cursor.execute('CREATE TEMPORARY TABLE %s (line_number VARCHAR, '
+            'start TIMESTAMP, dialled VARCHAR, duration INTEGER, '
+            'cost NUMERIC)' % name)
+        reader = BillReader(text, period, progress=progress)
+        columns = '(line_number, start, dialled, duration, cost)'
+        insert = 'INSERT INTO %s %s VALUES (?, ?, ?, ?, ?)' % (name, columns)
+        for rows in reader.chunks():
+            if rows is None:
+                cursor.execute('DELETE FROM %s' % name)
+            elif backend.name == 'postgresql':
+                # validated values: digits, date-times and amounts
+                with cursor.copy('COPY %s %s FROM STDIN' % (name, columns)
+                        ) as copy:
+                    copy.write('\n'.join(map('\t'.join, rows)) + '\n')
+            else:
+                cursor.executemany(insert, rows)
         reader.check()
-        return Table(name)
+        cls._analyze(name)
+        return Table(name), reader.numbers
 
     @classmethod
     def _register(cls, bill):
@@ -501,10 +457,13 @@ class Bill(Workflow, ModelSQL, ModelView):
             & (dial.date >= first) & (dial.date < end),
             group_by=[share.line, dial.date, dial.normalized])
         cursor.execute(*query)
+        rows = cursor.fetchall()
+        if not rows:
+            return lines, None
         dials = cls._temporary_table('office_phone_import_dial',
             ['line INTEGER', 'date DATE', 'number VARCHAR',
                 'borrower INTEGER', 'share INTEGER'],
-            list(cursor), index='line, date, number')
+            rows, index='line, date, number')
         return lines, dials
 
     @classmethod
@@ -523,10 +482,18 @@ class Bill(Workflow, ModelSQL, ModelView):
         if index:
             cursor.execute('CREATE INDEX %s_index ON %s (%s)' % (
                     name, name, index))
+        cls._analyze(name)
         return table
 
     @classmethod
-    def _insert_calls(cls, bill, raw):
+    def _analyze(cls, name):
+        "Give the planner the figures of the temporary table name"
+        if backend.name == 'postgresql':
+            # autovacuum never analyzes temporary tables
+            Transaction().connection.cursor().execute('ANALYZE %s' % name)
+
+    @classmethod
+    def _insert_calls(cls, bill, raw, dialled):
         """Insert the calls of the raw table into bill with one INSERT …
         SELECT: line, department and person responsible at the time of the
         call (OP-5, OP-3), the problem of unknown and suspended lines, and
@@ -542,7 +509,6 @@ class Bill(Workflow, ModelSQL, ModelView):
         lines, dials = cls._register(bill)
         call = Call.__table__()
         history = History.__table__()
-        register = Table(lines._name)
         if backend.name == 'postgresql':
             day = Cast(raw.start, 'DATE')
         else:
@@ -553,52 +519,55 @@ class Bill(Workflow, ModelSQL, ModelView):
             & ((history.end_date == Null) | (history.end_date >= day)),
             order_by=[history.start_date.desc, history.id.desc],
             limit=1)
-        employee = Coalesce(dials.borrower, lines.holder,
+        employee = Coalesce(lines.holder,
             Case((lines.mixed, holder), else_=Null))
         problem = Case(
             (lines.line == Null, 'unknown_line'),
             (lines.state != 'active', 'suspended_line'),
             else_=Null)
         query = raw.join(lines, 'LEFT',
-            condition=lines.normalized == raw.line_number
-            ).join(dials, 'LEFT',
-            condition=(dials.line == lines.line) & (dials.date == day)
-            & (dials.number == raw.dialled))
-        numbers = None
+            condition=lines.normalized == raw.line_number)
+        temporary = [raw, lines]
+        share = Literal(None)
+        if dials:
+            # the borrower who logged the number while sharing the line
+            temporary.append(dials)
+            query = query.join(dials, 'LEFT',
+                condition=(dials.line == lines.line) & (dials.date == day)
+                & (dials.number == raw.dialled))
+            employee = Coalesce(dials.borrower, employee)
+            share = dials.share
         if in_force(REGULATION, company, bill.period):
             minutes = Parameter.get(
                 'phone_chat_max_minutes', company, date=bill.period,
                 default=10)
-            # the numbers a call may go to without being private: from
-            # every line (empty line) or from one line; left joins on
-            # unique keys, so the conditions below cost nothing to repeat
-            numbers = cls._numbers_table(company)
-            anywhere = Table(numbers._name)
-            query = query.join(register, 'LEFT',
-                condition=register.normalized == raw.dialled
-                ).join(anywhere, 'LEFT',
-                condition=(anywhere.number == raw.dialled)
-                & (anywhere.line == Null)
-                ).join(numbers, 'LEFT',
-                condition=(numbers.number == raw.dialled)
-                & (numbers.line == lines.line))
+            # left joins on unique keys: the conditions below cost
+            # nothing to repeat
+            numbers, allowed = cls._numbers_table(company, dialled)
+            temporary.append(numbers)
+            query = query.join(numbers, 'LEFT',
+                condition=numbers.number == raw.dialled)
+            private = ((lines.line != Null) & (lines.kind != 'internal')
+                & Not(Coalesce(numbers.known, False)))
+            if allowed:
+                temporary.append(allowed)
+                query = query.join(allowed, 'LEFT',
+                    condition=(allowed.number == raw.dialled)
+                    & (allowed.line == lines.line))
+                private &= allowed.number == Null
             flag = Case(
-                (raw.pattern != Null, 'premium'),
-                # chatting: long calls on internal lines or to a number of
-                # the register (a colleague)
+                (numbers.pattern != Null, 'premium'),
+                # chatting: long calls on internal lines or to a colleague
                 ((raw.duration > int(minutes * 60))
                     & ((lines.kind == 'internal')
-                        | (register.normalized != Null)),
+                        | Coalesce(numbers.colleague, False)),
                     'chatting'),
                 # private: to no business contact, no allowed number, no
                 # colleague
-                ((lines.line != Null) & (lines.kind != 'internal')
-                    & Not(raw.allowed) & (anywhere.number == Null)
-                    & (numbers.number == Null),
-                    'private'),
+                (private, 'private'),
                 else_=Null)
             review = Case((flag != Null, 'pending'), else_=Null)
-            pattern = raw.pattern  # set only for a premium flag
+            pattern = numbers.pattern  # set only for a premium flag
         else:
             flag = review = pattern = Literal(None)
         where = Literal(True)
@@ -619,12 +588,12 @@ class Bill(Workflow, ModelSQL, ModelView):
             call.create_uid, call.create_date]
         cursor.execute(*call.insert(columns, query.select(
                     lines.line, raw.line_number, lines.department, employee,
-                    dials.share, raw.start, raw.dialled, raw.duration,
+                    share, raw.start, raw.dialled, raw.duration,
                     raw.cost, problem, flag, pattern, review,
                     Literal(bill.id), Literal(company.id), Literal(period),
                     Literal(transaction.user), Literal(now),
                     where=where)))
-        for table in [raw, lines, dials] + ([numbers] if numbers else []):
+        for table in temporary:
             cursor.execute('DROP TABLE %s' % table._name)
 
     @classmethod
@@ -652,30 +621,57 @@ class Bill(Workflow, ModelSQL, ModelView):
         return numbers
 
     @classmethod
-    def _numbers_table(cls, company):
-        """Return a temporary table of the (number, line) pairs a call may
-        go to without being private (OP-6): the business contacts and the
-        register (empty line: from every line) and the numbers allowed for
-        one line"""
+    def _numbers_table(cls, company, dialled):
+        """Return temporary tables of what the screening (OP-6) knows of the
+        dialled numbers: numbers (number, the first charged pattern it
+        matches, known: a business contact, a colleague or an allowed
+        pattern, colleague: a number of the register) and allowed (number,
+        line) the numbers allowed for one line, or None"""
         pool = Pool()
         Line = pool.get('office.phone.line')
         Allowed = pool.get('office.phone.line.allowed')
+        Pattern = pool.get('office.phone.pattern')
         cursor = Transaction().connection.cursor()
         line = Line.__table__()
         allowed = Allowed.__table__()
-        numbers = {(n, None) for n in cls._business_numbers(company)}
+        patterns = Pattern.for_company(company)
+        charged = [(p.id, re.compile(p.regexp))
+            for p in patterns if p.kind != 'allowed']
+        # most numbers match no pattern: one search rules them out
+        any_charged = Pattern.matcher(
+            p for p in patterns if p.kind != 'allowed')
+        any_allowed = Pattern.matcher(
+            p for p in patterns if p.kind == 'allowed')
+        business = cls._business_numbers(company)
         cursor.execute(*line.select(line.normalized,
                 where=(line.company == company.id)
                 & (line.normalized != Null)))
-        numbers.update((n, None) for n, in cursor)
+        register = {n for n, in cursor}
+        rows = []
+        for number in dialled:
+            pattern = None
+            if any_charged(number):
+                pattern = next(
+                    (i for i, r in charged if r.search(number)), None)
+            colleague = number in register
+            known = colleague or number in business or any_allowed(number)
+            if pattern or known:
+                rows.append((number, pattern, known, colleague))
+        numbers = cls._temporary_table('office_phone_import_number',
+            ['number VARCHAR', 'pattern INTEGER', 'known BOOLEAN',
+                'colleague BOOLEAN'],
+            rows, index='number')
         cursor.execute(*allowed.join(
                 line, condition=allowed.line == line.id).select(
                 allowed.normalized, allowed.line,
-                where=line.company == company.id))
-        numbers.update(cursor)
-        return cls._temporary_table('office_phone_import_number',
-            ['number VARCHAR', 'line INTEGER'],
-            sorted(numbers, key=str), index='number, line')
+                where=(line.company == company.id)
+                & (allowed.normalized != Null),
+                group_by=[allowed.normalized, allowed.line]))
+        rows = cursor.fetchall()
+        if not rows:
+            return numbers, None
+        return numbers, cls._temporary_table('office_phone_import_allowed',
+            ['number VARCHAR', 'line INTEGER'], rows, index='number, line')
 
     @classmethod
     def update_totals(cls, bills):
