@@ -33,8 +33,8 @@ from trytond.wizard import (
 from .bill_file import CENT, BillReader, call_error, decode, month_bounds
 from .exceptions import BillError, BillImportError, ReconciliationWarning
 from .phone import (
-    REGULATION, PenaltyMaker, check_head, current_employee, normalize_number,
-    today)
+    REGULATION, DocumentMixin, PenaltyMaker, check_head, current_employee,
+    normalize_number, today)
 
 logger = logging.getLogger(__name__)
 
@@ -145,9 +145,12 @@ class Pattern(DeactivableMixin, ModelSQL, ModelView):
         return cls.search([('company', 'in', [int(company), None])])
 
 
-class Bill(Workflow, ModelSQL, ModelView):
+class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
     "Office phone bill"
     __name__ = 'office.phone.bill'
+    _number_sequence = 'sequence_bill'
+    _delete_states = {'imported'}
+    _delete_error = ('msg_bill_delete', 'bill')
     _rec_name = 'number'
     number = fields.Char("Number", readonly=True)
     company = fields.Many2One(
@@ -234,33 +237,6 @@ class Bill(Workflow, ModelSQL, ModelView):
             ('/tree', 'visual',
                 If(Eval('state') == 'assessed', 'muted', '')),
             ]
-
-    @classmethod
-    def preprocess_values(cls, mode, values):
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        Sequence = pool.get('ir.sequence')
-        values = super().preprocess_values(mode, values)
-        if mode == 'create' and not values.get('number'):
-            sequence = Sequence(ModelData.get_id(
-                    'office_phone', 'sequence_bill'))
-            values['number'] = sequence.get()
-        return values
-
-    @classmethod
-    def check_modification(cls, mode, bills, values=None, external=False):
-        super().check_modification(
-            mode, bills, values=values, external=external)
-        if mode == 'write' and external and 'state' in (values or {}):
-            raise AccessError(gettext(
-                    'office_phone.msg_state_guarded',
-                    record=', '.join(b.rec_name for b in bills[:5])))
-        if mode == 'delete':
-            for bill in bills:
-                if bill.state != 'imported':
-                    raise AccessError(gettext(
-                            'office_phone.msg_bill_delete',
-                            bill=bill.rec_name))
 
     # Import (OP-5)
 
