@@ -171,6 +171,25 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
         "Calls on Suspended Lines", readonly=True)
     flagged_count = fields.Integer("Flagged Calls", readonly=True)
     filename = fields.Char("File", readonly=True)
+    file = fields.Binary(
+        "File to Import", filename='filename', readonly=True,
+        help="The call-detail file waiting for its import in the queue.")
+    import_state = fields.Selection([
+            (None, ''),
+            ('queued', "In Progress"),
+            ('done', "Done"),
+            ('failed', "Failed"),
+            ], "Import", readonly=True, sort=False,
+        help="Large files are imported in the background: refresh the bill "
+        "to follow the rows read.")
+    import_rows = fields.Function(
+        fields.Integer("Rows Read"), 'get_progress')
+    import_total = fields.Function(
+        fields.Integer("Rows in File"), 'get_progress')
+    import_log = fields.Text(
+        "Import Log", readonly=True,
+        help="Each import of the bill: when, by whom, the rows read and the "
+        "calls added, or the bad rows of a failed import.")
     calls = fields.One2Many(
         'office.phone.call', 'bill', "Calls", readonly=True)
     imported_by = employee_field("Imported By")
@@ -201,9 +220,10 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
             }
         cls._buttons.update({
                 'reconcile': {
-                    'invisible': Eval('state') != 'imported',
+                    'invisible': ((Eval('state') != 'imported')
+                        | Eval('import_state').in_(['queued', 'running'])),
                     'icon': 'tryton-ok',
-                    'depends': ['state'],
+                    'depends': ['state', 'import_state'],
                     },
                 'pay': {
                     'invisible': Eval('state') != 'reconciled',
@@ -228,6 +248,23 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
     def get_rec_name(self, name):
         return '%s %s' % (self.period.strftime('%Y-%m'), self.carrier)
 
+    @classmethod
+    def get_progress(cls, bills, names):
+        Progress = Pool().get('office.phone.bill.progress')
+        progress = Progress.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {n: {b.id: None for b in bills} for n in names}
+        for sub in grouped_slice(bills, 500):
+            cursor.execute(*progress.select(
+                    progress.bill, progress.rows, progress.total,
+                    where=progress.bill.in_([b.id for b in sub])))
+            for bill, rows, total in cursor:
+                if 'import_rows' in result:
+                    result['import_rows'][bill] = rows
+                if 'import_total' in result:
+                    result['import_total'][bill] = total
+        return result
+
     def get_difference(self, name):
         return (self.carrier_total or 0) - (self.total or 0)
 
@@ -242,7 +279,7 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def import_file(cls, company, period, carrier, carrier_total, data,
-            filename=None, progress=None):
+            filename=None, progress=None, queued=False, log=True):
         """Import the carrier's call-detail file for period (OP-5).
 
         Every bad row is reported with its row number and reason and
@@ -292,7 +329,14 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
                         bill=bill.rec_name,
                         state=dict(cls.fields_get(['state'])['state'][
                                 'selection'])[bill.state]))
-            cls.lock([bill])
+            if not queued:
+                if bill.import_state in {'queued', 'running'}:
+                    raise BillImportError(gettext(
+                            'office_phone.msg_import_queued',
+                            bill=bill.rec_name))
+                cls.lock([bill])
+            # else the queued state guards the bill: the progress is
+            # written on it from other transactions
         else:
             bill = None
 
@@ -302,22 +346,123 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
         # a bad file leaves nothing behind, even when the caller goes on
         cursor.execute('SAVEPOINT office_phone_import')
         try:
-            bill = cls._import(bill, company, period, carrier,
+            calls_before = (bill.call_count or 0) if bill else 0
+            bill, rows = cls._import(bill, company, period, carrier,
                 carrier_total, text, filename, progress)
         except BillImportError:
             cursor.execute('ROLLBACK TO SAVEPOINT office_phone_import')
             raise
         cursor.execute('RELEASE SAVEPOINT office_phone_import')
+        seconds = time.monotonic() - started
         logger.info("bill %s: %d calls imported in %.1fs",
-            bill.rec_name, bill.call_count, time.monotonic() - started)
+            bill.rec_name, bill.call_count, seconds)
+        bill = cls(bill.id)
+        if log:
+            employee = current_employee()
+            cls.log_import(bill, gettext('office_phone.msg_import_log_done',
+                    rows=rows, calls=bill.call_count - calls_before,
+                    seconds=round(seconds, 1),
+                    employee=employee.rec_name if employee else ''),
+                import_state='done', file=None)
+            cls._set_progress(bill.id, rows, rows, own=True)
         return cls(bill.id)
+
+    @classmethod
+    def log_import(cls, bill, message, **values):
+        "Add a dated line to the import log of bill"
+        line = '%s %s' % (
+            dt.datetime.now().strftime('%Y-%m-%d %H:%M'), message)
+        with without_check_access():
+            cls.write([bill], dict(values,
+                    import_log='\n'.join(filter(None,
+                            [bill.import_log, line]))))
+
+    @classmethod
+    def queue_import(cls, company, period, carrier, carrier_total, data,
+            filename=None):
+        """Keep the file on the bill and import it in the queue (worker),
+        the bill showing the rows read (OP-5).  Return the bill."""
+        text = decode(data)
+        with without_check_access():
+            bills = cls.search([
+                    ('company', '=', int(company)),
+                    ('carrier', '=', (carrier or '').strip()),
+                    ('period', '=', period.replace(day=1)),
+                    ])
+        if bills and bills[0].import_state in {'queued', 'running'}:
+            raise BillImportError(gettext(
+                    'office_phone.msg_import_queued', bill=bills[0].rec_name))
+        # an empty import checks the access, the company and the total
+        # and creates the bill
+        bill = cls.import_file(company, period, carrier, carrier_total,
+            text.split('\n', 1)[0].encode('utf-8'), filename=filename,
+            log=False)
+        employee = current_employee()
+        cls.log_import(bill, gettext('office_phone.msg_import_log_queued',
+                rows=max(text.count('\n') - 1, 0),
+                employee=employee.rec_name if employee else ''),
+            file=data, filename=filename, import_state='queued')
+        cls._set_progress(
+            bill.id, 0, max(text.count('\n') - 1, 0), own=True)
+        cls.__queue__.run_import([bill])
+        return bill
+
+    @classmethod
+    def run_import(cls, bills):
+        """Import the files queued on bills, writing the rows read on the
+        bill as the import goes; bad rows are logged on the bill"""
+        for bill in bills:
+            if bill.import_state != 'queued' or not bill.file:
+                continue
+            try:
+                cls.import_file(bill.company, bill.period,
+                    bill.carrier, bill.carrier_total, bill.file,
+                    filename=bill.filename, queued=True,
+                    progress=lambda count, total, bill_id=bill.id: (
+                        cls._set_progress(bill_id, count, total)))
+            except BillImportError as exception:
+                cls.log_import(cls(bill.id), exception.message,
+                    file=None, import_state='failed')
+
+    @classmethod
+    def _set_progress(cls, bill_id, count, total, own=False):
+        """Write the rows read of the import of the bill: in a transaction
+        of its own (own=False), so the user sees them while the import goes
+        on; only PostgreSQL takes a write beside the import's (SQLite has
+        one writer at a time).  They go in a table of their own: the bill
+        row belongs to the import's transaction."""
+        Progress = Pool().get('office.phone.bill.progress')
+        if not own and backend.name != 'postgresql':
+            return
+        progress = Progress.__table__()
+        transaction = Transaction()
+
+        def write(cursor):
+            cursor.execute(*progress.update(
+                    [progress.rows, progress.total], [count, total],
+                    where=progress.bill == bill_id))
+            if not cursor.rowcount:
+                cursor.execute(*progress.insert(
+                        [progress.bill, progress.rows, progress.total],
+                        [[bill_id, count, total]]))
+        if own:
+            write(transaction.connection.cursor())
+            return
+        try:
+            with transaction.new_transaction() as other:
+                cursor = other.connection.cursor()
+                # never wait for the import's own locks
+                cursor.execute("SET LOCAL lock_timeout = '1s'")
+                write(cursor)
+        except backend.DatabaseOperationalError:
+            logger.debug("no progress written on bill %s", bill_id)
 
     @classmethod
     def _import(cls, bill, company, period, carrier, carrier_total, text,
             filename, progress):
         with without_check_access():
             started = time.monotonic()
-            raw, numbers = cls._load_raw(
+            raw, numbers, rows = cls._load_raw(
                 company, period, text, progress=progress)
             loaded = time.monotonic()
             if not bill:
@@ -341,7 +486,7 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
                 "resolve, screen and insert %.2fs, totals %.2fs",
                 bill.rec_name, loaded - started, inserted - loaded,
                 time.monotonic() - inserted)
-        return cls(bill.id)
+        return cls(bill.id), rows
 
     @classmethod
     def _load_raw(cls, company, period, text, progress=None):
@@ -372,7 +517,7 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
                 cursor.executemany(insert, rows)
         reader.check()
         cls._analyze(name)
-        return Table(name), reader.numbers
+        return Table(name), reader.numbers, reader.count
 
     @classmethod
     def _register(cls, bill):
@@ -688,6 +833,9 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
         for the department heads (OP-5, OP-7, OP-8)."""
         Warning = Pool().get('res.user.warning')
         for bill in bills:
+            if bill.import_state in {'queued', 'running'}:
+                raise BillError(gettext(
+                        'office_phone.msg_import_queued', bill=bill.rec_name))
             problems = []
             if bill.difference:
                 problems.append(gettext(
@@ -867,6 +1015,24 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
                 period=period.strftime('%Y-%m'), deadline=deadline,
                 bill=bill.rec_name if bill else ''))
         send_message_transactional(msg)
+
+
+class BillProgress(ModelSQL):
+    "Office phone bill import progress"
+    __name__ = 'office.phone.bill.progress'
+    bill = fields.Many2One(
+        'office.phone.bill', "Bill", required=True, ondelete='CASCADE')
+    rows = fields.Integer("Rows Read")
+    total = fields.Integer("Rows in File")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('bill_unique', Unique(t, t.bill),
+                'office_phone.msg_bill_progress_unique'),
+            ]
 
 
 class Call(ModelSQL, ModelView):
@@ -1133,11 +1299,23 @@ class Import(Wizard):
     open_ = StateAction('office_phone.act_bill_form')
 
     def transition_import_(self):
-        Bill = Pool().get('office.phone.bill')
-        bill = Bill.import_file(
-            self.start.company, self.start.period, self.start.carrier,
-            self.start.carrier_total, self.start.file,
-            filename=self.start.filename)
+        """Import small files at once, queue the large ones (OP-5)"""
+        pool = Pool()
+        Bill = pool.get('office.phone.bill')
+        Parameter = pool.get('regulation.parameter')
+        start = self.start
+        limit = Parameter.get(
+            'phone_bill_queue_rows', start.company, date=start.period,
+            default=50000)
+        data = bytes(start.file)
+        if data.count(b'\n') > limit:
+            bill = Bill.queue_import(
+                start.company, start.period, start.carrier,
+                start.carrier_total, data, filename=start.filename)
+        else:
+            bill = Bill.import_file(
+                start.company, start.period, start.carrier,
+                start.carrier_total, data, filename=start.filename)
         self.start.bill = bill
         return 'open_'
 

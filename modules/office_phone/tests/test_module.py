@@ -394,6 +394,55 @@ class OfficePhoneTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(len(Bill.search([])), 1)
 
     @with_transaction()
+    def test_large_import_queued_with_progress(self):
+        "OP-5: a large file is imported in the queue; the bill shows the"
+        " rows read and logs each import, a failed one with its bad rows"
+        pool = Pool()
+        Bill = pool.get('office.phone.bill')
+        Queue = pool.get('ir.queue')
+        transaction = Transaction()
+        org = self._org()
+        rows = self._month(org)
+        total = sum(Decimal(r[4]) for r in rows)
+        with as_user(org['user_hr']):
+            bill = Bill.queue_import(org['company'], PERIOD,
+                'China Telecom', total, csv_bill(rows), filename='3.csv')
+            bill = Bill(bill.id)
+            self.assertEqual(bill.import_state, 'queued')
+            self.assertEqual(
+                (bill.call_count, bill.import_rows, bill.import_total),
+                (0, 0, len(rows)))
+            with self.assertRaises(BillImportError):
+                self._import(org, rows)
+            with self.assertRaises(UserError):
+                Bill.reconcile([bill])
+        tasks = list(transaction.tasks)
+        transaction.tasks.clear()
+        for task in tasks:
+            Queue(task).run()
+        bill = Bill(bill.id)
+        self.assertEqual(bill.import_state, 'done')
+        self.assertEqual(bill.call_count, len(rows))
+        self.assertEqual(
+            (bill.import_rows, bill.import_total), (len(rows), len(rows)))
+        self.assertIsNone(bill.file)
+        self.assertEqual(len(bill.import_log.splitlines()), 2)
+        self.assertEqual(bill.imported_by, org['hr'])
+        # a bad file fails in the queue: its rows are in the log
+        with as_user(org['user_hr']):
+            bill = Bill.queue_import(org['company'], PERIOD,
+                'China Telecom', total, csv_bill(rows + [
+                        ('02155550001', 'yesterday', '139', 10, '1.00')]))
+        tasks = list(transaction.tasks)
+        transaction.tasks.clear()
+        for task in tasks:
+            Queue(task).run()
+        bill = Bill(bill.id)
+        self.assertEqual(bill.import_state, 'failed')
+        self.assertIn('row %s:' % (len(rows) + 2), bill.import_log)
+        self.assertEqual(bill.call_count, len(rows))
+
+    @with_transaction()
     def test_reconcile_reports_problems_and_states(self):
         "OP-5: unknown and suspended lines and a wrong total are reported;"
         " imported → reconciled → paid → assessed by the right roles"
