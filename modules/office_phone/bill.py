@@ -221,7 +221,7 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
         cls._buttons.update({
                 'reconcile': {
                     'invisible': ((Eval('state') != 'imported')
-                        | Eval('import_state').in_(['queued', 'running'])),
+                        | (Eval('import_state') == 'queued')),
                     'icon': 'tryton-ok',
                     'depends': ['state', 'import_state'],
                     },
@@ -330,13 +330,13 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
                         state=dict(cls.fields_get(['state'])['state'][
                                 'selection'])[bill.state]))
             if not queued:
-                if bill.import_state in {'queued', 'running'}:
+                if bill.import_state == 'queued':
                     raise BillImportError(gettext(
                             'office_phone.msg_import_queued',
                             bill=bill.rec_name))
                 cls.lock([bill])
-            # else the queued state guards the bill: the progress is
-            # written on it from other transactions
+            # else the queued state guards the bill (a row lock would stop
+            # the progress, which refers to the bill, being written)
         else:
             bill = None
 
@@ -389,7 +389,7 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
                     ('carrier', '=', (carrier or '').strip()),
                     ('period', '=', period.replace(day=1)),
                     ])
-        if bills and bills[0].import_state in {'queued', 'running'}:
+        if bills and bills[0].import_state == 'queued':
             raise BillImportError(gettext(
                     'office_phone.msg_import_queued', bill=bills[0].rec_name))
         # an empty import checks the access, the company and the total
@@ -833,7 +833,7 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
         for the department heads (OP-5, OP-7, OP-8)."""
         Warning = Pool().get('res.user.warning')
         for bill in bills:
-            if bill.import_state in {'queued', 'running'}:
+            if bill.import_state == 'queued':
                 raise BillError(gettext(
                         'office_phone.msg_import_queued', bill=bill.rec_name))
             problems = []
