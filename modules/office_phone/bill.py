@@ -454,7 +454,10 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
                 # never wait for the import's own locks
                 cursor.execute("SET LOCAL lock_timeout = '1s'")
                 write(cursor)
-        except backend.DatabaseOperationalError:
+        except (backend.DatabaseOperationalError,
+                backend.DatabaseIntegrityError):
+            # the progress only informs: the bill may not be committed yet
+            # or be locked by the import
             logger.debug("no progress written on bill %s", bill_id)
 
     @classmethod
