@@ -2,19 +2,18 @@
 # this repository contains the full copyright notices and license terms.
 """Monthly bill (OP-5), call screening (OP-6) and the sanctions of the
 monthly check (OP-7, OP-8)."""
-import csv
 import datetime as dt
-import io
 import logging
 import re
 import time
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
-from sql import Cast, Literal, Null, Table
+from sql import Cast, Column, Literal, Null, Table
 from sql.aggregate import Count, Max, Min, Sum
 from sql.conditionals import Case, Coalesce
-from sql.operators import BinaryOperator, Exists, Like, Not
+from sql.functions import Substring
+from sql.operators import Exists, Not
 
 from trytond import backend
 from trytond.i18n import gettext
@@ -31,30 +30,13 @@ from trytond.transaction import Transaction, check_access, without_check_access
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
+from .bill_file import CENT, BillReader, call_error, decode, month_bounds
 from .exceptions import BillError, BillImportError, ReconciliationWarning
 from .phone import (
-    REGULATION, PenaltyMaker, check_head, current_employee, normalize_number,
-    today)
+    REGULATION, DocumentMixin, PenaltyMaker, check_head, current_employee,
+    normalize_number, today)
 
 logger = logging.getLogger(__name__)
-
-#: the columns of the carrier's call-detail file, in order, with the
-#: header names accepted for each (English and the carriers' Chinese)
-COLUMNS = [
-    ('line', {'line', 'line number', '主叫号码', '号码', '计费号码'}),
-    ('start', {'start', 'start date-time', 'start datetime', '开始时间',
-            '通话开始时间', '起始时间'}),
-    ('dialled', {'dialled', 'dialled number', 'number', 'called number',
-            '被叫号码', '对方号码'}),
-    ('duration', {'duration', 'duration (s)', 'seconds', '通话时长',
-            '时长(秒)', '通话时长(秒)'}),
-    ('cost', {'cost', 'amount', '费用', '话费', '金额'}),
-    ]
-#: bad rows listed in the error message (the count gives the rest)
-MAX_ERRORS = 50
-#: rows between two progress reports
-PROGRESS_ROWS = 100000
-CENT = Decimal('0.01')
 
 PATTERN_KINDS = [
     ('premium', "Premium-Rate"),
@@ -80,46 +62,6 @@ REVIEWS = [
     ('cleared', "Business Call"),
     ('confirmed', "Violation Confirmed"),
     ]
-
-
-class Regexp(BinaryOperator):
-    "POSIX regular expression match (SQLite through a Python function)"
-    __slots__ = ()
-
-    @property
-    def _operator(self):
-        return '~' if backend.name == 'postgresql' else 'REGEXP'
-
-
-def _sqlite_regexp(pattern, value):
-    if value is None:
-        return False
-    return re.search(pattern, value) is not None
-
-
-def month_bounds(date):
-    start = date.replace(day=1)
-    end = (start + dt.timedelta(days=32)).replace(day=1)
-    return start, end
-
-
-def call_error(period, start, dialled, duration, cost):
-    """Return (message id, parameters) of the first rule a call breaks or
-    None; the ORM and the bulk import apply the same rules (OP-5)."""
-    if not dialled:
-        return 'msg_call_dialled_missing', {}
-    if duration < 0:
-        return 'msg_call_duration_negative', {'duration': duration}
-    if not cost.is_finite() or cost < 0:
-        return 'msg_call_cost_negative', {'cost': cost}
-    if cost != cost.quantize(CENT):
-        return 'msg_call_cost_cents', {'cost': cost}
-    if period:
-        first, end = month_bounds(period)
-        if not (first <= start.date() < end):
-            return 'msg_call_outside_period', {
-                'start': start, 'period': first.strftime('%Y-%m')}
-    return None
 
 
 class Pattern(DeactivableMixin, ModelSQL, ModelView):
@@ -170,24 +112,45 @@ class Pattern(DeactivableMixin, ModelSQL, ModelView):
                             'office_phone.msg_pattern_regexp',
                             pattern=pattern.pattern, name=pattern.name))
 
-    def sql_match(self, column):
+    @property
+    def regexp(self):
+        "The regular expression of the pattern"
         if self.match == 'prefix':
-            return Like(column, self.pattern + '%')
-        return Regexp(column, self.pattern)
+            return '^' + re.escape(self.pattern)
+        return self.pattern
 
     def matches(self, number):
-        if self.match == 'prefix':
-            return number.startswith(self.pattern)
-        return re.search(self.pattern, number) is not None
+        return re.search(self.regexp, number) is not None
+
+    @classmethod
+    def matcher(cls, patterns):
+        """Return a function telling whether any of patterns matches a
+        number, with one regular expression when they can be joined"""
+        regexps = [p.regexp for p in patterns]
+        if not regexps:
+            return lambda number: False
+        # numbered back-references would change in the union
+        if not any(re.search(r'\\\d|\(\?P?[=(]', r) for r in regexps):
+            try:
+                union = re.compile('|'.join('(?:%s)' % r for r in regexps))
+            except re.error:
+                pass
+            else:
+                return lambda number: union.search(number) is not None
+        regexps = [re.compile(r) for r in regexps]
+        return lambda number: any(r.search(number) for r in regexps)
 
     @classmethod
     def for_company(cls, company):
         return cls.search([('company', 'in', [int(company), None])])
 
 
-class Bill(Workflow, ModelSQL, ModelView):
+class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
     "Office phone bill"
     __name__ = 'office.phone.bill'
+    _number_sequence = 'sequence_bill'
+    _delete_states = {'imported'}
+    _delete_error = ('msg_bill_delete', 'bill')
     _rec_name = 'number'
     number = fields.Char("Number", readonly=True)
     company = fields.Many2One(
@@ -208,6 +171,25 @@ class Bill(Workflow, ModelSQL, ModelView):
         "Calls on Suspended Lines", readonly=True)
     flagged_count = fields.Integer("Flagged Calls", readonly=True)
     filename = fields.Char("File", readonly=True)
+    file = fields.Binary(
+        "File to Import", filename='filename', readonly=True,
+        help="The call-detail file waiting for its import in the queue.")
+    import_state = fields.Selection([
+            (None, ''),
+            ('queued', "In Progress"),
+            ('done', "Done"),
+            ('failed', "Failed"),
+            ], "Import", readonly=True, sort=False,
+        help="Large files are imported in the background: refresh the bill "
+        "to follow the rows read.")
+    import_rows = fields.Function(
+        fields.Integer("Rows Read"), 'get_progress')
+    import_total = fields.Function(
+        fields.Integer("Rows in File"), 'get_progress')
+    import_log = fields.Text(
+        "Import Log", readonly=True,
+        help="Each import of the bill: when, by whom, the rows read and the "
+        "calls added, or the bad rows of a failed import.")
     calls = fields.One2Many(
         'office.phone.call', 'bill', "Calls", readonly=True)
     imported_by = employee_field("Imported By")
@@ -238,9 +220,10 @@ class Bill(Workflow, ModelSQL, ModelView):
             }
         cls._buttons.update({
                 'reconcile': {
-                    'invisible': Eval('state') != 'imported',
+                    'invisible': ((Eval('state') != 'imported')
+                        | (Eval('import_state') == 'queued')),
                     'icon': 'tryton-ok',
-                    'depends': ['state'],
+                    'depends': ['state', 'import_state'],
                     },
                 'pay': {
                     'invisible': Eval('state') != 'reconciled',
@@ -265,6 +248,23 @@ class Bill(Workflow, ModelSQL, ModelView):
     def get_rec_name(self, name):
         return '%s %s' % (self.period.strftime('%Y-%m'), self.carrier)
 
+    @classmethod
+    def get_progress(cls, bills, names):
+        Progress = Pool().get('office.phone.bill.progress')
+        progress = Progress.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {n: {b.id: None for b in bills} for n in names}
+        for sub in grouped_slice(bills, 500):
+            cursor.execute(*progress.select(
+                    progress.bill, progress.rows, progress.total,
+                    where=progress.bill.in_([b.id for b in sub])))
+            for bill, rows, total in cursor:
+                if 'import_rows' in result:
+                    result['import_rows'][bill] = rows
+                if 'import_total' in result:
+                    result['import_total'][bill] = total
+        return result
+
     def get_difference(self, name):
         return (self.carrier_total or 0) - (self.total or 0)
 
@@ -275,67 +275,11 @@ class Bill(Workflow, ModelSQL, ModelView):
                 If(Eval('state') == 'assessed', 'muted', '')),
             ]
 
-    @classmethod
-    def preprocess_values(cls, mode, values):
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        Sequence = pool.get('ir.sequence')
-        values = super().preprocess_values(mode, values)
-        if mode == 'create' and not values.get('number'):
-            sequence = Sequence(ModelData.get_id(
-                    'office_phone', 'sequence_bill'))
-            values['number'] = sequence.get()
-        return values
-
-    @classmethod
-    def check_modification(cls, mode, bills, values=None, external=False):
-        super().check_modification(
-            mode, bills, values=values, external=external)
-        if mode == 'write' and external and 'state' in (values or {}):
-            raise AccessError(gettext(
-                    'office_phone.msg_state_guarded',
-                    record=', '.join(b.rec_name for b in bills[:5])))
-        if mode == 'delete':
-            for bill in bills:
-                if bill.state != 'imported':
-                    raise AccessError(gettext(
-                            'office_phone.msg_bill_delete',
-                            bill=bill.rec_name))
-
     # Import (OP-5)
 
     @classmethod
-    def decode(cls, data):
-        "Return the text of the file: UTF-8 (with or without BOM) or GBK"
-        if isinstance(data, memoryview):
-            data = data.tobytes()
-        for encoding in ['utf-8-sig', 'gb18030']:
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-        raise BillImportError(gettext('office_phone.msg_import_encoding'))
-
-    @classmethod
-    def _header(cls, header):
-        "Return the index of each column in the header row"
-        names = [(h or '').strip().lower() for h in header]
-        index = {}
-        for column, aliases in COLUMNS:
-            for i, name in enumerate(names):
-                if name in aliases:
-                    index[column] = i
-                    break
-            else:
-                raise BillImportError(gettext(
-                        'office_phone.msg_import_header',
-                        column=column, header=', '.join(header),
-                        expected=', '.join(c for c, _ in COLUMNS)))
-        return [index[c] for c, _ in COLUMNS]
-
-    @classmethod
     def import_file(cls, company, period, carrier, carrier_total, data,
-            filename=None, progress=None):
+            filename=None, progress=None, queued=False, log=True):
         """Import the carrier's call-detail file for period (OP-5).
 
         Every bad row is reported with its row number and reason and
@@ -385,307 +329,396 @@ class Bill(Workflow, ModelSQL, ModelView):
                         bill=bill.rec_name,
                         state=dict(cls.fields_get(['state'])['state'][
                                 'selection'])[bill.state]))
-            cls.lock([bill])
+            if not queued:
+                if bill.import_state == 'queued':
+                    raise BillImportError(gettext(
+                            'office_phone.msg_import_queued',
+                            bill=bill.rec_name))
+                cls.lock([bill])
+            # else the queued state guards the bill (a row lock would stop
+            # the progress, which refers to the bill, being written)
         else:
             bill = None
 
-        text = cls.decode(data)
+        text = decode(data)
         started = time.monotonic()
         cursor = transaction.connection.cursor()
         # a bad file leaves nothing behind, even when the caller goes on
         cursor.execute('SAVEPOINT office_phone_import')
         try:
-            bill = cls._import(bill, company, period, carrier,
+            calls_before = (bill.call_count or 0) if bill else 0
+            bill, rows = cls._import(bill, company, period, carrier,
                 carrier_total, text, filename, progress)
         except BillImportError:
             cursor.execute('ROLLBACK TO SAVEPOINT office_phone_import')
             raise
         cursor.execute('RELEASE SAVEPOINT office_phone_import')
+        seconds = time.monotonic() - started
         logger.info("bill %s: %d calls imported in %.1fs",
-            bill.rec_name, bill.call_count, time.monotonic() - started)
+            bill.rec_name, bill.call_count, seconds)
+        bill = cls(bill.id)
+        if log:
+            employee = current_employee()
+            cls.log_import(bill, gettext('office_phone.msg_import_log_done',
+                    rows=rows, calls=bill.call_count - calls_before,
+                    seconds=round(seconds, 1),
+                    employee=employee.rec_name if employee else ''),
+                import_state='done', file=None)
+            cls._set_progress(bill.id, rows, rows, own=True)
         return cls(bill.id)
+
+    @classmethod
+    def log_import(cls, bill, message, **values):
+        "Add a dated line to the import log of bill"
+        line = '%s %s' % (
+            dt.datetime.now().strftime('%Y-%m-%d %H:%M'), message)
+        with without_check_access():
+            cls.write([bill], dict(values,
+                    import_log='\n'.join(filter(None,
+                            [bill.import_log, line]))))
+
+    @classmethod
+    def queue_import(cls, company, period, carrier, carrier_total, data,
+            filename=None):
+        """Keep the file on the bill and import it in the queue (worker),
+        the bill showing the rows read (OP-5).  Return the bill."""
+        text = decode(data)
+        with without_check_access():
+            bills = cls.search([
+                    ('company', '=', int(company)),
+                    ('carrier', '=', (carrier or '').strip()),
+                    ('period', '=', period.replace(day=1)),
+                    ])
+        if bills and bills[0].import_state == 'queued':
+            raise BillImportError(gettext(
+                    'office_phone.msg_import_queued', bill=bills[0].rec_name))
+        # an empty import checks the access, the company and the total
+        # and creates the bill
+        bill = cls.import_file(company, period, carrier, carrier_total,
+            text.split('\n', 1)[0].encode('utf-8'), filename=filename,
+            log=False)
+        employee = current_employee()
+        cls.log_import(bill, gettext('office_phone.msg_import_log_queued',
+                rows=max(text.count('\n') - 1, 0),
+                employee=employee.rec_name if employee else ''),
+            file=data, filename=filename, import_state='queued')
+        cls._set_progress(
+            bill.id, 0, max(text.count('\n') - 1, 0), own=True)
+        cls.__queue__.run_import([bill])
+        return bill
+
+    @classmethod
+    def run_import(cls, bills):
+        """Import the files queued on bills, writing the rows read on the
+        bill as the import goes; bad rows are logged on the bill"""
+        for bill in bills:
+            if bill.import_state != 'queued' or not bill.file:
+                continue
+            try:
+                cls.import_file(bill.company, bill.period,
+                    bill.carrier, bill.carrier_total, bill.file,
+                    filename=bill.filename, queued=True,
+                    progress=lambda count, total, bill_id=bill.id: (
+                        cls._set_progress(bill_id, count, total)))
+            except BillImportError as exception:
+                cls.log_import(cls(bill.id), exception.message,
+                    file=None, import_state='failed')
+
+    @classmethod
+    def _set_progress(cls, bill_id, count, total, own=False):
+        """Write the rows read of the import of the bill: in a transaction
+        of its own (own=False), so the user sees them while the import goes
+        on; only PostgreSQL takes a write beside the import's (SQLite has
+        one writer at a time).  They go in a table of their own: the bill
+        row belongs to the import's transaction."""
+        Progress = Pool().get('office.phone.bill.progress')
+        if not own and backend.name != 'postgresql':
+            return
+        progress = Progress.__table__()
+        transaction = Transaction()
+
+        def write(cursor):
+            cursor.execute(*progress.update(
+                    [progress.rows, progress.total], [count, total],
+                    where=progress.bill == bill_id))
+            if not cursor.rowcount:
+                cursor.execute(*progress.insert(
+                        [progress.bill, progress.rows, progress.total],
+                        [[bill_id, count, total]]))
+        if own:
+            write(transaction.connection.cursor())
+            return
+        try:
+            with transaction.new_transaction() as other:
+                cursor = other.connection.cursor()
+                # never wait for the import's own locks
+                cursor.execute("SET LOCAL lock_timeout = '1s'")
+                write(cursor)
+        except (backend.DatabaseOperationalError,
+                backend.DatabaseIntegrityError):
+            # the progress only informs: the bill may not be committed yet
+            # or be locked by the import
+            logger.debug("no progress written on bill %s", bill_id)
 
     @classmethod
     def _import(cls, bill, company, period, carrier, carrier_total, text,
             filename, progress):
         with without_check_access():
+            started = time.monotonic()
+            raw, numbers, rows = cls._load_raw(
+                company, period, text, progress=progress)
+            loaded = time.monotonic()
             if not bill:
                 bill, = cls.create([{
                             'company': company.id,
                             'period': period,
                             'carrier': carrier,
                             'carrier_total': carrier_total,
-                            'filename': filename,
                             'state': 'imported',
                             }])
-                fresh = True
-            else:
-                fresh = not bill.call_count
             employee = current_employee()
             cls.write([bill], {
                     'carrier_total': carrier_total,
                     'filename': filename,
                     'imported_by': employee.id if employee else None,
                     })
-            started = time.monotonic()
-            cls._load(bill, text, fresh, progress=progress)
-            loaded = time.monotonic()
-            cls.screen([bill])
-            screened = time.monotonic()
+            cls._insert_calls(bill, raw, numbers)
+            inserted = time.monotonic()
             cls.update_totals([bill])
-            logger.info("bill %s: load %.2fs, screen %.2fs, totals %.2fs",
-                bill.rec_name, loaded - started, screened - loaded,
-                time.monotonic() - screened)
-        return cls(bill.id)
+            logger.info("bill %s: parse and load %.2fs, "
+                "resolve, screen and insert %.2fs, totals %.2fs",
+                bill.rec_name, loaded - started, inserted - loaded,
+                time.monotonic() - inserted)
+        return cls(bill.id), rows
+
+    @classmethod
+    def _load_raw(cls, company, period, text, progress=None):
+        """Validate every row of text in one streaming pass and load the
+        good rows into a temporary table (COPY on PostgreSQL, executemany
+        on SQLite); return the table and the set of the dialled numbers.
+
+        Raise BillImportError listing the bad rows (the caller rolls back
+        to its savepoint, so nothing is written)."""
+        cursor = Transaction().connection.cursor()
+        name = 'office_phone_import_raw'
+        cursor.execute('DROP TABLE IF EXISTS %s' % name)
+        cursor.execute('CREATE TEMPORARY TABLE %s (line_number VARCHAR, '
+            'start TIMESTAMP, dialled VARCHAR, duration INTEGER, '
+            'cost NUMERIC)' % name)
+        reader = BillReader(text, period, progress=progress)
+        columns = '(line_number, start, dialled, duration, cost)'
+        insert = 'INSERT INTO %s %s VALUES (?, ?, ?, ?, ?)' % (name, columns)
+        for rows in reader.chunks():
+            if rows is None:
+                cursor.execute('DELETE FROM %s' % name)
+            elif backend.name == 'postgresql':
+                # validated values: digits, date-times and amounts
+                with cursor.copy('COPY %s %s FROM STDIN' % (name, columns)
+                        ) as copy:
+                    copy.write('\n'.join(map('\t'.join, rows)) + '\n')
+            else:
+                cursor.executemany(insert, rows)
+        reader.check()
+        cls._analyze(name)
+        return Table(name), reader.numbers, reader.count
 
     @classmethod
     def _register(cls, bill):
-        "Return what the import needs to know of the register"
+        """Return temporary tables of what the import needs to know of the
+        register: lines (normalized number, line, department, state, kind,
+        holder when one holder kept the line all the month) and dials
+        (line, date, number, borrower, share) of the sharings"""
         pool = Pool()
         Line = pool.get('office.phone.line')
         History = pool.get('office.phone.line.holder')
         Share = pool.get('office.phone.share')
         Dial = pool.get('office.phone.share.dial')
         cursor = Transaction().connection.cursor()
+        company = bill.company.id
+        first, end = month_bounds(bill.period)
+        last = end - dt.timedelta(days=1)
         line = Line.__table__()
-        cursor.execute(*line.select(
-                line.id, line.normalized, line.department, line.state,
-                where=line.company == bill.company.id))
-        lines = {n: (i, d, s) for i, n, d, s in cursor}
         history = History.__table__()
-        holders = defaultdict(list)
         cursor.execute(*history.join(
                 line, condition=history.line == line.id).select(
                 history.line, history.start_date, history.end_date,
                 history.employee,
-                where=line.company == bill.company.id))
-        for line_id, start, end, employee in cursor:
-            holders[line_id].append((start, end, employee))
-        first, end = month_bounds(bill.period)
+                where=(line.company == company)
+                & (history.start_date <= last)
+                & ((history.end_date == Null) | (history.end_date >= first))))
+        holders = defaultdict(list)
+        for line_id, start, stop, employee in cursor:
+            if isinstance(start, str):
+                start = dt.date.fromisoformat(start)
+                stop = stop and dt.date.fromisoformat(stop)
+            holders[line_id].append((start, stop, employee))
+        cursor.execute(*line.select(
+                line.normalized, line.id, line.department, line.state,
+                line.kind,
+                where=(line.company == company) & (line.normalized != Null)))
+        rows = {}
+        for number, line_id, department, state, kind in cursor:
+            periods = holders.get(line_id, [])
+            holder, mixed = None, bool(periods)
+            if len(periods) == 1:
+                start, stop, employee = periods[0]
+                if start <= first and (not stop or stop >= last):
+                    holder, mixed = employee, False
+            rows[number] = (
+                number, line_id, department, state, kind, holder, mixed)
+        lines = cls._temporary_table('office_phone_import_line',
+            ['normalized VARCHAR', 'line INTEGER', 'department INTEGER',
+                'state VARCHAR', 'kind VARCHAR', 'holder INTEGER',
+                'mixed BOOLEAN'],
+            list(rows.values()), index='normalized')
         share = Share.__table__()
         dial = Dial.__table__()
-        cursor.execute(*dial.join(
-                share, condition=dial.share == share.id).select(
-                share.line, dial.date, dial.normalized, share.borrower,
-                share.id,
-                where=(share.company == bill.company.id)
-                & share.state.in_(['designated', 'closed'])
-                & (dial.date >= first) & (dial.date < end)))
-        dials = {}
-        for line_id, date, number, borrower, share_id in cursor:
-            if isinstance(date, str):
-                date = dt.date.fromisoformat(date)
-            dials[(line_id, date, number)] = (borrower, share_id)
-        return lines, holders, dials
+        query = dial.join(share, condition=dial.share == share.id).select(
+            share.line, dial.date, dial.normalized, Max(share.borrower),
+            Max(share.id),
+            where=(share.company == company)
+            & share.state.in_(['designated', 'closed'])
+            & (dial.date >= first) & (dial.date < end),
+            group_by=[share.line, dial.date, dial.normalized])
+        cursor.execute(*query)
+        rows = cursor.fetchall()
+        if not rows:
+            return lines, None
+        dials = cls._temporary_table('office_phone_import_dial',
+            ['line INTEGER', 'date DATE', 'number VARCHAR',
+                'borrower INTEGER', 'share INTEGER'],
+            rows, index='line, date, number')
+        return lines, dials
 
     @classmethod
-    def _load(cls, bill, text, fresh, progress=None):
-        """Validate every row and write the calls in bulk.
-
-        Raise BillImportError listing the bad rows; the transaction is then
-        rolled back, so nothing is written."""
-        pool = Pool()
-        Call = pool.get('office.phone.call')
-        transaction = Transaction()
-        lines, holders, dials = cls._register(bill)
-        period = bill.period
-        first, end = month_bounds(period)
-        reader = csv.reader(io.StringIO(text))
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise BillImportError(gettext('office_phone.msg_import_empty'))
-        i_line, i_start, i_dialled, i_duration, i_cost = cls._header(header)
-        width = max(i_line, i_start, i_dialled, i_duration, i_cost) + 1
-        errors = []
-        seen = {}
-        holder_cache = {}
-        user = transaction.user
-        now = dt.datetime.now()
-        company = bill.company.id
-
-        def error(row, key, **kwargs):
-            # formatted once the COPY is over: gettext queries the database
-            errors.append((row, key, kwargs) if len(errors) < MAX_ERRORS
-                else None)
-
-        def holder(line_id, date):
-            key = (line_id, date)
-            if key not in holder_cache:
-                found = None
-                for start, stop, employee in holders.get(line_id, ()):
-                    if start <= date and (not stop or stop >= date):
-                        found = employee
-                        break
-                holder_cache[key] = found
-            return holder_cache[key]
-
-        writer = Call._bulk_writer(bill, fresh)
-        count = 0
-        for row, values in enumerate(reader, 2):
-            if not values or (len(values) == 1 and not values[0].strip()):
-                continue
-            if len(values) < width:
-                error(row, 'msg_import_columns', count=len(values),
-                    expected=width)
-                continue
-            line_raw = values[i_line]
-            line_number = normalize_number(line_raw)
-            if not line_number:
-                error(row, 'msg_import_line', value=line_raw)
-                continue
-            start_raw = values[i_start].strip().replace('/', '-')
-            try:
-                start = dt.datetime.fromisoformat(start_raw)
-            except ValueError:
-                error(row, 'msg_import_start', value=values[i_start])
-                continue
-            dialled = normalize_number(values[i_dialled])
-            try:
-                duration = int(values[i_duration])
-            except ValueError:
-                error(row, 'msg_import_duration', value=values[i_duration])
-                continue
-            try:
-                cost = Decimal(values[i_cost].strip())
-            except InvalidOperation:
-                error(row, 'msg_import_cost', value=values[i_cost])
-                continue
-            if not (first <= start.date() < end) or not dialled or (
-                    duration < 0) or not cost.is_finite() or cost < 0 or (
-                    cost != cost.quantize(CENT)):
-                key, kwargs = call_error(
-                    period, start, dialled, duration, cost)
-                error(row, key, **kwargs)
-                continue
-            key = hash((line_number, start, dialled))
-            if key in seen:
-                error(row, 'msg_import_duplicate', other=seen[key])
-                continue
-            seen[key] = row
-            if errors:
-                # keep validating to list every bad row, write nothing
-                continue
-            known = lines.get(line_number)
-            share = employee = department = problem = line_id = None
-            if known:
-                line_id, department, state = known
-                if state != 'active':
-                    problem = 'suspended_line'
-                date = start.date()
-                borrowed = dials.get((line_id, date, dialled))
-                if borrowed:
-                    employee, share = borrowed
-                else:
-                    employee = holder(line_id, date)
-            else:
-                problem = 'unknown_line'
-            writer.add((bill.id, company, line_id, line_number, department,
-                    employee, share, start, period, dialled, duration, cost,
-                    problem, user, now))
-            count += 1
-            if progress and not count % PROGRESS_ROWS:
-                progress(count)
-        if errors:
-            writer.abort()
-            shown = [gettext('office_phone.msg_import_row', row=row,
-                    reason=gettext('office_phone.' + key, **kwargs))
-                for row, key, kwargs in filter(None, errors)]
-            if len(errors) > len(shown):
-                shown.append(gettext('office_phone.msg_import_more',
-                        count=len(errors) - len(shown)))
-            raise BillImportError(gettext(
-                    'office_phone.msg_import_errors',
-                    count=len(errors), errors='\n'.join(shown)))
-        writer.close()
-        if progress:
-            progress(count)
-        return count
-
-    # Screening (OP-6)
+    def _temporary_table(cls, name, columns, rows, index=None):
+        "Return a new temporary table name of columns filled with rows"
+        cursor = Transaction().connection.cursor()
+        cursor.execute('DROP TABLE IF EXISTS %s' % name)
+        cursor.execute('CREATE TEMPORARY TABLE %s (%s)' % (
+                name, ', '.join(columns)))
+        table = Table(name)
+        fields = [Column(table, c.split()[0]) for c in columns]
+        for sub in grouped_slice(rows, 500):
+            sub = [list(r) for r in sub]
+            if sub:
+                cursor.execute(*table.insert(fields, sub))
+        if index:
+            cursor.execute('CREATE INDEX %s_index ON %s (%s)' % (
+                    name, name, index))
+        cls._analyze(name)
+        return table
 
     @classmethod
-    def screen(cls, bills):
-        """Flag the premium-rate, private and chatting calls of bills for
-        the department head's review, in a few set-based updates."""
+    def _analyze(cls, name):
+        "Give the planner the figures of the temporary table name"
+        if backend.name == 'postgresql':
+            # autovacuum never analyzes temporary tables
+            Transaction().connection.cursor().execute('ANALYZE %s' % name)
+
+    @classmethod
+    def _insert_calls(cls, bill, raw, dialled):
+        """Insert the calls of the raw table into bill with one INSERT …
+        SELECT: line, department and person responsible at the time of the
+        call (OP-5, OP-3), the problem of unknown and suspended lines, and
+        the screening flags (OP-6); a call already in the bill (same line,
+        start and dialled number) is not added again."""
         pool = Pool()
         Call = pool.get('office.phone.call')
-        Line = pool.get('office.phone.line')
-        Allowed = pool.get('office.phone.line.allowed')
-        Pattern = pool.get('office.phone.pattern')
+        History = pool.get('office.phone.line.holder')
         Parameter = pool.get('regulation.parameter')
         transaction = Transaction()
         cursor = transaction.connection.cursor()
+        company = bill.company
+        lines, dials = cls._register(bill)
         call = Call.__table__()
-        line = Line.__table__()
-        allowed = Allowed.__table__()
-        if backend.name == 'sqlite':
-            transaction.connection.create_function(
-                'REGEXP', 2, _sqlite_regexp, deterministic=True)
-        for bill in bills:
-            cursor.execute(*call.update(
-                    [call.flag, call.pattern, call.review],
-                    [Null, Null, Null],
-                    where=(call.bill == bill.id)))
-            if not in_force(REGULATION, bill.company, bill.period):
-                continue
-            patterns = Pattern.for_company(bill.company)
-            charged = [p for p in patterns if p.kind != 'allowed']
-            allowed_patterns = [p for p in patterns if p.kind == 'allowed']
-            where = call.bill == bill.id
-            internal = line.select(line.id,
-                where=(line.company == bill.company.id)
-                & (line.kind == 'internal'))
-            if charged:
-                condition = Literal(False)
-                case = []
-                for pattern in charged:
-                    match = pattern.sql_match(call.dialled)
-                    condition |= match
-                    case.append((match, pattern.id))
-                cursor.execute(*call.update(
-                        [call.flag, call.pattern, call.review],
-                        ['premium', Cast(Case(*case), 'INTEGER'), 'pending'],
-                        where=where & condition))
-            # chatting: long calls on internal lines or to a number of the
-            # register (a colleague)
+        history = History.__table__()
+        if backend.name == 'postgresql':
+            day = Cast(raw.start, 'DATE')
+        else:
+            day = Substring(raw.start, 1, 10)
+        holder = history.select(history.employee,
+            where=(history.line == lines.line)
+            & (history.start_date <= day)
+            & ((history.end_date == Null) | (history.end_date >= day)),
+            order_by=[history.start_date.desc, history.id.desc],
+            limit=1)
+        employee = Coalesce(lines.holder,
+            Case((lines.mixed, holder), else_=Null))
+        problem = Case(
+            (lines.line == Null, 'unknown_line'),
+            (lines.state != 'active', 'suspended_line'),
+            else_=Null)
+        query = raw.join(lines, 'LEFT',
+            condition=lines.normalized == raw.line_number)
+        temporary = [raw, lines]
+        share = Literal(None)
+        if dials:
+            # the borrower who logged the number while sharing the line
+            temporary.append(dials)
+            query = query.join(dials, 'LEFT',
+                condition=(dials.line == lines.line) & (dials.date == day)
+                & (dials.number == raw.dialled))
+            employee = Coalesce(dials.borrower, employee)
+            share = dials.share
+        if in_force(REGULATION, company, bill.period):
             minutes = Parameter.get(
-                'phone_chat_max_minutes', bill.company, date=bill.period,
+                'phone_chat_max_minutes', company, date=bill.period,
                 default=10)
-            register = line.select(line.normalized,
-                where=line.company == bill.company.id)
-            cursor.execute(*call.update(
-                    [call.flag, call.review], ['chatting', 'pending'],
-                    where=where & (call.flag == Null)
-                    & (call.duration > int(minutes * 60))
-                    & (call.line.in_(internal)
-                        | call.dialled.in_(register))))
-            # private: to no business contact, no allow-list, no colleague;
-            # one anti-join on a table of the numbers allowed (for one line
-            # or, with an empty line, for every line)
-            numbers = [(n, None) for n in cls._business_numbers(
-                    bill.company)]
-            cursor.execute(*line.select(line.normalized,
-                    where=line.company == bill.company.id))
-            numbers.extend((n, None) for n, in cursor)
-            cursor.execute(*allowed.join(
-                    line, condition=allowed.line == line.id).select(
-                    allowed.normalized, allowed.line,
-                    where=line.company == bill.company.id))
-            numbers.extend(cursor)
-            table = cls._numbers_table(numbers)
-            known = table.select(Literal(1),
-                where=(table.number == call.dialled)
-                & ((table.line == Null) | (table.line == call.line)))
-            condition = (where & (call.flag == Null) & (call.line != Null)
-                & Not(call.line.in_(internal))
-                & ~Exists(known))
-            for pattern in allowed_patterns:
-                condition &= Not(pattern.sql_match(call.dialled))
-            cursor.execute(*call.update(
-                    [call.flag, call.review], ['private', 'pending'],
-                    where=condition))
-            cursor.execute('DROP TABLE %s' % table)
+            # left joins on unique keys: the conditions below cost
+            # nothing to repeat
+            numbers, allowed = cls._numbers_table(company, dialled)
+            temporary.append(numbers)
+            query = query.join(numbers, 'LEFT',
+                condition=numbers.number == raw.dialled)
+            private = ((lines.line != Null) & (lines.kind != 'internal')
+                & Not(Coalesce(numbers.known, False)))
+            if allowed:
+                temporary.append(allowed)
+                query = query.join(allowed, 'LEFT',
+                    condition=(allowed.number == raw.dialled)
+                    & (allowed.line == lines.line))
+                private &= allowed.number == Null
+            flag = Case(
+                (numbers.pattern != Null, 'premium'),
+                # chatting: long calls on internal lines or to a colleague
+                ((raw.duration > int(minutes * 60))
+                    & ((lines.kind == 'internal')
+                        | Coalesce(numbers.colleague, False)),
+                    'chatting'),
+                # private: to no business contact, no allowed number, no
+                # colleague
+                (private, 'private'),
+                else_=Null)
+            review = Case((flag != Null, 'pending'), else_=Null)
+            pattern = numbers.pattern  # set only for a premium flag
+        else:
+            flag = review = pattern = Literal(None)
+        where = Literal(True)
+        if bill.call_count:
+            existing = call.select(Literal(1),
+                where=(call.bill == bill.id)
+                & (call.line_number == raw.line_number)
+                & (call.start == raw.start) & (call.dialled == raw.dialled))
+            where &= ~Exists(existing)
+        now = dt.datetime.now()
+        period = bill.period
+        if backend.name == 'sqlite':
+            now, period = now.isoformat(' '), period.isoformat()
+        columns = [call.line, call.line_number, call.department,
+            call.employee, call.share, call.start, call.dialled,
+            call.duration, call.cost, call.problem, call.flag, call.pattern,
+            call.review, call.bill, call.company, call.period,
+            call.create_uid, call.create_date]
+        cursor.execute(*call.insert(columns, query.select(
+                    lines.line, raw.line_number, lines.department, employee,
+                    share, raw.start, raw.dialled, raw.duration,
+                    raw.cost, problem, flag, pattern, review,
+                    Literal(bill.id), Literal(company.id), Literal(period),
+                    Literal(transaction.user), Literal(now),
+                    where=where)))
+        for table in temporary:
+            cursor.execute('DROP TABLE %s' % table._name)
 
     @classmethod
     def _business_numbers(cls, company):
@@ -712,18 +745,57 @@ class Bill(Workflow, ModelSQL, ModelView):
         return numbers
 
     @classmethod
-    def _numbers_table(cls, numbers):
-        "Return a temporary table of the (number, line) pairs"
-        name = 'office_phone_screen_%s' % id(numbers)
+    def _numbers_table(cls, company, dialled):
+        """Return temporary tables of what the screening (OP-6) knows of the
+        dialled numbers: numbers (number, the first charged pattern it
+        matches, known: a business contact, a colleague or an allowed
+        pattern, colleague: a number of the register) and allowed (number,
+        line) the numbers allowed for one line, or None"""
+        pool = Pool()
+        Line = pool.get('office.phone.line')
+        Allowed = pool.get('office.phone.line.allowed')
+        Pattern = pool.get('office.phone.pattern')
         cursor = Transaction().connection.cursor()
-        cursor.execute('CREATE TEMPORARY TABLE %s '
-            '(number VARCHAR, line INTEGER)' % name)
-        table = Table(name)
-        for sub in grouped_slice(sorted(set(numbers), key=str), 500):
-            cursor.execute(*table.insert(
-                    [table.number, table.line], [list(n) for n in sub]))
-        cursor.execute('CREATE INDEX %s_number ON %s (number)' % (name, name))
-        return table
+        line = Line.__table__()
+        allowed = Allowed.__table__()
+        patterns = Pattern.for_company(company)
+        charged = [(p.id, re.compile(p.regexp))
+            for p in patterns if p.kind != 'allowed']
+        # most numbers match no pattern: one search rules them out
+        any_charged = Pattern.matcher(
+            p for p in patterns if p.kind != 'allowed')
+        any_allowed = Pattern.matcher(
+            p for p in patterns if p.kind == 'allowed')
+        business = cls._business_numbers(company)
+        cursor.execute(*line.select(line.normalized,
+                where=(line.company == company.id)
+                & (line.normalized != Null)))
+        register = {n for n, in cursor}
+        rows = []
+        for number in dialled:
+            pattern = None
+            if any_charged(number):
+                pattern = next(
+                    (i for i, r in charged if r.search(number)), None)
+            colleague = number in register
+            known = colleague or number in business or any_allowed(number)
+            if pattern or known:
+                rows.append((number, pattern, known, colleague))
+        numbers = cls._temporary_table('office_phone_import_number',
+            ['number VARCHAR', 'pattern INTEGER', 'known BOOLEAN',
+                'colleague BOOLEAN'],
+            rows, index='number')
+        cursor.execute(*allowed.join(
+                line, condition=allowed.line == line.id).select(
+                allowed.normalized, allowed.line,
+                where=(line.company == company.id)
+                & (allowed.normalized != Null),
+                group_by=[allowed.normalized, allowed.line]))
+        rows = cursor.fetchall()
+        if not rows:
+            return numbers, None
+        return numbers, cls._temporary_table('office_phone_import_allowed',
+            ['number VARCHAR', 'line INTEGER'], rows, index='number, line')
 
     @classmethod
     def update_totals(cls, bills):
@@ -764,6 +836,9 @@ class Bill(Workflow, ModelSQL, ModelView):
         for the department heads (OP-5, OP-7, OP-8)."""
         Warning = Pool().get('res.user.warning')
         for bill in bills:
+            if bill.import_state == 'queued':
+                raise BillError(gettext(
+                        'office_phone.msg_import_queued', bill=bill.rec_name))
             problems = []
             if bill.difference:
                 problems.append(gettext(
@@ -945,101 +1020,22 @@ class Bill(Workflow, ModelSQL, ModelView):
         send_message_transactional(msg)
 
 
-class _BulkWriter:
-    "Write call rows with COPY (PostgreSQL) or executemany (SQLite)"
-    columns = ['bill', 'company', 'line', 'line_number', 'department',
-        'employee', 'share', 'start', 'period', 'dialled', 'duration',
-        'cost', 'problem', 'create_uid', 'create_date']
-    chunk = 10000
+class BillProgress(ModelSQL):
+    "Office phone bill import progress"
+    __name__ = 'office.phone.bill.progress'
+    bill = fields.Many2One(
+        'office.phone.bill', "Bill", required=True, ondelete='CASCADE')
+    rows = fields.Integer("Rows Read")
+    total = fields.Integer("Rows in File")
 
-    def __init__(self, table_name, fresh):
-        self.table_name = table_name
-        self.fresh = fresh
-        self.cursor = Transaction().connection.cursor()
-        self.rows = []
-        self.aborted = False
-        if fresh:
-            self.target = table_name
-        else:
-            # a re-import goes through a temporary table first
-            self.target = 'office_phone_call_import'
-            self.cursor.execute(
-                'CREATE TEMPORARY TABLE %s AS SELECT %s FROM "%s" '
-                'WHERE 1 = 0' % (self.target, ', '.join(
-                        '"%s"' % c for c in self.columns), table_name))
-        self.copy = None
-        if backend.name == 'postgresql':
-            self._copy_cm = self.cursor.copy('COPY "%s" (%s) FROM STDIN' % (
-                    self.target, ', '.join('"%s"' % c for c in self.columns)))
-            self.copy = self._copy_cm.__enter__()
-
-    def add(self, row):
-        self.rows.append(row)
-        if len(self.rows) >= self.chunk:
-            self.flush()
-
-    def flush(self):
-        if not self.rows or self.aborted:
-            self.rows = []
-            return
-        if self.copy is not None:
-            buffer = []
-            for (bill, company, line, line_number, department, employee,
-                    share, start, period, dialled, duration, cost, problem,
-                    user, now) in self.rows:
-                buffer.append('%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s'
-                    '\t%s\t%s\t%s\t%s\n' % (
-                        bill, company, _n(line), line_number,
-                        _n(department), _n(employee), _n(share), start,
-                        period, dialled, duration, cost, _n(problem), user,
-                        now))
-            self.copy.write(''.join(buffer))
-        else:
-            rows = [(bill, company, line, line_number, department, employee,
-                    share, start.isoformat(' '), period.isoformat(), dialled,
-                    duration, str(cost), problem, user, now.isoformat(' '))
-                for (bill, company, line, line_number, department, employee,
-                    share, start, period, dialled, duration, cost, problem,
-                    user, now) in self.rows]
-            self.cursor.executemany(
-                'INSERT INTO "%s" (%s) VALUES (%s)' % (
-                    self.target,
-                    ', '.join('"%s"' % c for c in self.columns),
-                    ', '.join('?' * len(self.columns))), rows)
-        self.rows = []
-
-    def abort(self):
-        self.aborted = True
-        self.rows = []
-        if self.copy is not None:
-            try:
-                self._copy_cm.__exit__(None, None, None)
-            except Exception:
-                pass
-            self.copy = None
-
-    def close(self):
-        self.flush()
-        if self.copy is not None:
-            self._copy_cm.__exit__(None, None, None)
-            self.copy = None
-        if not self.fresh:
-            columns = ', '.join('"%s"' % c for c in self.columns)
-            # the calls already imported (same line, start and number)
-            # are not added again
-            self.cursor.execute(
-                'INSERT INTO "%(table)s" (%(columns)s) '
-                'SELECT %(columns)s FROM %(temp)s AS i '
-                'WHERE NOT EXISTS (SELECT 1 FROM "%(table)s" AS c '
-                'WHERE c.bill = i.bill AND c.line_number = i.line_number '
-                'AND c.start = i.start AND c.dialled = i.dialled)' % {
-                    'table': self.table_name, 'columns': columns,
-                    'temp': self.target})
-            self.cursor.execute('DROP TABLE %s' % self.target)
-
-
-def _n(value):
-    return '\\N' if value is None else value
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('bill_unique', Unique(t, t.bill),
+                'office_phone.msg_bill_progress_unique'),
+            ]
 
 
 class Call(ModelSQL, ModelView):
@@ -1145,10 +1141,6 @@ class Call(ModelSQL, ModelView):
             raise AccessError(gettext(
                     'office_phone.msg_call_readonly',
                     call=', '.join(c.rec_name for c in calls[:5])))
-
-    @classmethod
-    def _bulk_writer(cls, bill, fresh):
-        return _BulkWriter(cls._table, fresh)
 
     @classmethod
     @ModelView.button
@@ -1310,11 +1302,23 @@ class Import(Wizard):
     open_ = StateAction('office_phone.act_bill_form')
 
     def transition_import_(self):
-        Bill = Pool().get('office.phone.bill')
-        bill = Bill.import_file(
-            self.start.company, self.start.period, self.start.carrier,
-            self.start.carrier_total, self.start.file,
-            filename=self.start.filename)
+        """Import small files at once, queue the large ones (OP-5)"""
+        pool = Pool()
+        Bill = pool.get('office.phone.bill')
+        Parameter = pool.get('regulation.parameter')
+        start = self.start
+        limit = Parameter.get(
+            'phone_bill_queue_rows', start.company, date=start.period,
+            default=50000)
+        data = bytes(start.file)
+        if data.count(b'\n') > limit:
+            bill = Bill.queue_import(
+                start.company, start.period, start.carrier,
+                start.carrier_total, data, filename=start.filename)
+        else:
+            bill = Bill.import_file(
+                start.company, start.period, start.carrier,
+                start.carrier_total, data, filename=start.filename)
         self.start.bill = bill
         return 'open_'
 

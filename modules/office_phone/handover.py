@@ -3,7 +3,6 @@
 """Departure hand-over of office phones (OP-12)."""
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
-from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import employee_field, set_employee
 from trytond.modules.regulation_base import in_force
 from trytond.pool import Pool
@@ -11,12 +10,15 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import PhoneError
-from .phone import REGULATION, PenaltyMaker, today
+from .phone import REGULATION, DocumentMixin, PenaltyMaker, today
 
 
-class Handover(Workflow, ModelSQL, ModelView):
+class Handover(DocumentMixin, Workflow, ModelSQL, ModelView):
     "Office phone hand-over"
     __name__ = 'office.phone.handover'
+    _number_sequence = 'sequence_handover'
+    _delete_error = ('msg_handover_delete', 'handover')
+    _copy_reset = ['number', 'fault', 'penalties', 'received_by']
     _rec_name = 'number'
     _states = {'readonly': Eval('state') != 'draft'}
     number = fields.Char("Number", readonly=True)
@@ -111,41 +113,6 @@ class Handover(Workflow, ModelSQL, ModelView):
             sets = [l.set for l in self.lines if l.set]
             if sets and not self.set:
                 self.set = sets[0]
-
-    @classmethod
-    def preprocess_values(cls, mode, values):
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        Sequence = pool.get('ir.sequence')
-        values = super().preprocess_values(mode, values)
-        if mode == 'create' and not values.get('number'):
-            sequence = Sequence(ModelData.get_id(
-                    'office_phone', 'sequence_handover'))
-            values['number'] = sequence.get()
-        return values
-
-    @classmethod
-    def check_modification(cls, mode, handovers, values=None,
-            external=False):
-        super().check_modification(
-            mode, handovers, values=values, external=external)
-        if mode == 'write' and external and 'state' in (values or {}):
-            raise AccessError(gettext(
-                    'office_phone.msg_state_guarded',
-                    record=', '.join(h.rec_name for h in handovers[:5])))
-        if mode == 'delete':
-            for handover in handovers:
-                if handover.state == 'done':
-                    raise AccessError(gettext(
-                            'office_phone.msg_handover_delete',
-                            handover=handover.rec_name))
-
-    @classmethod
-    def copy(cls, handovers, default=None):
-        default = default.copy() if default else {}
-        for name in ['number', 'fault', 'penalties', 'received_by']:
-            default.setdefault(name)
-        return super().copy(handovers, default=default)
 
     @classmethod
     @ModelView.button

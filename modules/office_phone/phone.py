@@ -126,6 +126,61 @@ class PenaltyMaker:
         return penalties
 
 
+class DocumentMixin:
+    """A numbered document of the regulation: numbered from its sequence
+    on creation, its state changed only through its buttons, deleted only
+    in the states it may be deleted in (the same rules for the requests,
+    sharings, faults, incidents, hand-overs and bills)."""
+    __slots__ = ()
+    #: the XML id of the ir.sequence numbering the documents
+    _number_sequence = None
+    #: the states in which a document may be deleted
+    _delete_states = {'draft', 'cancelled'}
+    #: the message refusing the deletion and the name of its parameter
+    _delete_error = None
+    #: whether an external write may not change the state (ApprovalMixin
+    #: guards its documents itself)
+    _state_guarded = True
+    #: the fields a copy does not keep
+    _copy_reset = ['number']
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Sequence = pool.get('ir.sequence')
+        values = super().preprocess_values(mode, values)
+        if mode == 'create' and not values.get('number'):
+            sequence = Sequence(ModelData.get_id(
+                    'office_phone', cls._number_sequence))
+            values['number'] = sequence.get()
+        return values
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if (cls._state_guarded and mode == 'write' and external
+                and 'state' in (values or {})):
+            raise AccessError(gettext(
+                    'office_phone.msg_state_guarded',
+                    record=', '.join(r.rec_name for r in records[:5])))
+        if mode == 'delete':
+            message, parameter = cls._delete_error
+            for record in records:
+                if record.state not in cls._delete_states:
+                    raise AccessError(gettext(
+                            'office_phone.' + message,
+                            **{parameter: record.rec_name}))
+
+    @classmethod
+    def copy(cls, records, default=None):
+        default = default.copy() if default else {}
+        for name in cls._copy_reset:
+            default.setdefault(name)
+        return super().copy(records, default=default)
+
+
 class Set(DeactivableMixin, ModelSQL, ModelView):
     "Office phone set"
     __name__ = 'office.phone.set'
@@ -420,9 +475,14 @@ class LineAllowed(ModelSQL, ModelView):
         return values
 
 
-class LineRequest(ApprovalMixin, Workflow, ModelSQL, ModelView):
+class LineRequest(
+        DocumentMixin, ApprovalMixin, Workflow, ModelSQL, ModelView):
     "Office phone line request"
     __name__ = 'office.phone.line.request'
+    _number_sequence = 'sequence_line_request'
+    _delete_error = ('msg_line_request_delete', 'request')
+    _state_guarded = False
+    _copy_reset = ['number', 'done_by']
     _rec_name = 'number'
     _approval_regulation = REGULATION
     _approval_material_fields = {
@@ -570,36 +630,6 @@ class LineRequest(ApprovalMixin, Workflow, ModelSQL, ModelView):
             self.keeper = self.line.keeper
 
     @classmethod
-    def preprocess_values(cls, mode, values):
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        Sequence = pool.get('ir.sequence')
-        values = super().preprocess_values(mode, values)
-        if mode == 'create' and not values.get('number'):
-            sequence = Sequence(ModelData.get_id(
-                    'office_phone', 'sequence_line_request'))
-            values['number'] = sequence.get()
-        return values
-
-    @classmethod
-    def check_modification(cls, mode, requests, values=None, external=False):
-        super().check_modification(
-            mode, requests, values=values, external=external)
-        if mode == 'delete':
-            for request in requests:
-                if request.state not in {'draft', 'cancelled'}:
-                    raise AccessError(gettext(
-                            'office_phone.msg_line_request_delete',
-                            request=request.rec_name))
-
-    @classmethod
-    def copy(cls, requests, default=None):
-        default = default.copy() if default else {}
-        default.setdefault('number')
-        default.setdefault('done_by')
-        return super().copy(requests, default=default)
-
-    @classmethod
     @ModelView.button
     @Workflow.transition('draft')
     def draft(cls, requests):
@@ -672,9 +702,12 @@ class LineRequest(ApprovalMixin, Workflow, ModelSQL, ModelView):
                         'state': 'closed', 'holder': None})
 
 
-class Share(Workflow, ModelSQL, ModelView):
+class Share(DocumentMixin, Workflow, ModelSQL, ModelView):
     "Temporary sharing of an office phone"
     __name__ = 'office.phone.share'
+    _number_sequence = 'sequence_share'
+    _delete_error = ('msg_share_delete', 'share')
+    _copy_reset = ['number', 'dials', 'designated_by']
     _rec_name = 'number'
     _states = {'readonly': Eval('state') != 'draft'}
     number = fields.Char("Number", readonly=True)
@@ -769,41 +802,6 @@ class Share(Workflow, ModelSQL, ModelView):
         return [('line.department',) + tuple(clause[1:])]
 
     @classmethod
-    def preprocess_values(cls, mode, values):
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        Sequence = pool.get('ir.sequence')
-        values = super().preprocess_values(mode, values)
-        if mode == 'create' and not values.get('number'):
-            sequence = Sequence(ModelData.get_id(
-                    'office_phone', 'sequence_share'))
-            values['number'] = sequence.get()
-        return values
-
-    @classmethod
-    def check_modification(cls, mode, shares, values=None, external=False):
-        super().check_modification(
-            mode, shares, values=values, external=external)
-        if mode == 'write' and external and 'state' in (values or {}):
-            raise AccessError(gettext(
-                    'office_phone.msg_state_guarded',
-                    record=', '.join(s.rec_name for s in shares[:5])))
-        if mode == 'delete':
-            for share in shares:
-                if share.state not in {'draft', 'cancelled'}:
-                    raise AccessError(gettext(
-                            'office_phone.msg_share_delete',
-                            share=share.rec_name))
-
-    @classmethod
-    def copy(cls, shares, default=None):
-        default = default.copy() if default else {}
-        default.setdefault('number')
-        default.setdefault('dials')
-        default.setdefault('designated_by')
-        return super().copy(shares, default=default)
-
-    @classmethod
     @ModelView.button
     @Workflow.transition('designated')
     @set_employee('designated_by')
@@ -889,9 +887,14 @@ FAULT_CAUSES = [
     ]
 
 
-class Fault(Workflow, ModelSQL, ModelView):
+class Fault(DocumentMixin, Workflow, ModelSQL, ModelView):
     "Office phone fault"
     __name__ = 'office.phone.fault'
+    _number_sequence = 'sequence_fault'
+    _delete_states = {'cancelled'}
+    _delete_error = ('msg_fault_delete', 'fault')
+    _copy_reset = ['number', 'technician', 'repair_date', 'repair',
+        'repair_cost', 'cause', 'responsible', 'penalties']
     _rec_name = 'number'
     _states = {'readonly': Eval('state') != 'reported'}
     number = fields.Char("Number", readonly=True)
@@ -1018,47 +1021,12 @@ class Fault(Workflow, ModelSQL, ModelView):
             self.line = self.set.lines[0]
 
     @classmethod
-    def preprocess_values(cls, mode, values):
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        Sequence = pool.get('ir.sequence')
-        values = super().preprocess_values(mode, values)
-        if mode == 'create' and not values.get('number'):
-            sequence = Sequence(ModelData.get_id(
-                    'office_phone', 'sequence_fault'))
-            values['number'] = sequence.get()
-        return values
-
-    @classmethod
     def on_modification(cls, mode, faults, field_names=None):
         super().on_modification(mode, faults, field_names=field_names)
         if mode == 'create':
             Set = Pool().get('office.phone.set')
             with without_check_access():
                 Set.write([f.set for f in faults], {'state': 'faulty'})
-
-    @classmethod
-    def check_modification(cls, mode, faults, values=None, external=False):
-        super().check_modification(
-            mode, faults, values=values, external=external)
-        if mode == 'write' and external and 'state' in (values or {}):
-            raise AccessError(gettext(
-                    'office_phone.msg_state_guarded',
-                    record=', '.join(f.rec_name for f in faults[:5])))
-        if mode == 'delete':
-            for fault in faults:
-                if fault.state != 'cancelled':
-                    raise AccessError(gettext(
-                            'office_phone.msg_fault_delete',
-                            fault=fault.rec_name))
-
-    @classmethod
-    def copy(cls, faults, default=None):
-        default = default.copy() if default else {}
-        for name in ['number', 'technician', 'repair_date', 'repair',
-                'repair_cost', 'cause', 'responsible', 'penalties']:
-            default.setdefault(name)
-        return super().copy(faults, default=default)
 
     @classmethod
     @ModelView.button
@@ -1137,9 +1105,12 @@ INCIDENT_RULES = {
     }
 
 
-class Incident(Workflow, ModelSQL, ModelView):
+class Incident(DocumentMixin, Workflow, ModelSQL, ModelView):
     "Office phone violation"
     __name__ = 'office.phone.incident'
+    _number_sequence = 'sequence_incident'
+    _delete_error = ('msg_incident_delete', 'incident')
+    _copy_reset = ['number', 'penalties', 'reported_by']
     _rec_name = 'number'
     _states = {'readonly': Eval('state') != 'draft'}
     number = fields.Char("Number", readonly=True)
@@ -1218,42 +1189,6 @@ class Incident(Workflow, ModelSQL, ModelView):
     def on_change_employee(self):
         if self.employee and self.employee.department:
             self.department = self.employee.department
-
-    @classmethod
-    def preprocess_values(cls, mode, values):
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        Sequence = pool.get('ir.sequence')
-        values = super().preprocess_values(mode, values)
-        if mode == 'create' and not values.get('number'):
-            sequence = Sequence(ModelData.get_id(
-                    'office_phone', 'sequence_incident'))
-            values['number'] = sequence.get()
-        return values
-
-    @classmethod
-    def check_modification(cls, mode, incidents, values=None,
-            external=False):
-        super().check_modification(
-            mode, incidents, values=values, external=external)
-        if mode == 'write' and external and 'state' in (values or {}):
-            raise AccessError(gettext(
-                    'office_phone.msg_state_guarded',
-                    record=', '.join(i.rec_name for i in incidents[:5])))
-        if mode == 'delete':
-            for incident in incidents:
-                if incident.state == 'reported':
-                    raise AccessError(gettext(
-                            'office_phone.msg_incident_delete',
-                            incident=incident.rec_name))
-
-    @classmethod
-    def copy(cls, incidents, default=None):
-        default = default.copy() if default else {}
-        default.setdefault('number')
-        default.setdefault('penalties')
-        default.setdefault('reported_by')
-        return super().copy(incidents, default=default)
 
     @classmethod
     @ModelView.button

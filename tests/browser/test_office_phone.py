@@ -1,14 +1,16 @@
 # This file is part of Zhidu.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""The monthly phone-bill review in the sao web client (OP-6, OP-7).
+"""The monthly phone bill in the sao web client (OP-5, OP-6, OP-7).
 
 On the demo database (last month's bill imported and reconciled by the
 admin & HR office), the sales head opens the flagged calls to review, finds
 the 168 call and the internal chat of the demo, and confirms the draft
-penalty of the 168 call.
+penalty of the 168 call; the admin & HR office imports a second carrier's
+bill through the import wizard and sees its calls.
 
     python -m unittest tests.browser.test_office_phone
 """
+import datetime as dt
 import os
 import shutil
 import sys
@@ -113,6 +115,57 @@ class OfficePhoneWebTestCase(unittest.TestCase):
         sao.click_button('confirm')
         sao.wait(lambda d: self.state() == 'Confirmed',
             message="the penalty is not confirmed")
+        self.assertEqual(sao.messages(), [])
+
+    @screenshot_on_failure
+    def test_import_bill_in_wizard(self):
+        """OP-5, OP-6: the admin & HR office imports a carrier's
+        call-detail file (GBK, Chinese header) through the import wizard;
+        the bill opens with its calls and the 168 call flagged."""
+        sao = self.sao
+        first = (dt.date.today().replace(day=1)
+            - dt.timedelta(days=1)).replace(day=1)
+        path = os.path.join(self.workdir, '话单.csv')
+        with open(path, 'w', encoding='gbk', newline='') as file:
+            file.write('主叫号码,开始时间,被叫号码,通话时长(秒),费用\r\n')
+            for day, dialled, seconds, cost in [
+                    (2, '02166661234', 75, '0.20'),
+                    (3, '16812399', 40, '2.00'),
+                    (4, '13800138000', 130, '0.30'),
+                    ]:
+                file.write('020-88880102,%s 10:00:00,%s,%s,%s\r\n' % (
+                        first.replace(day=day), dialled, seconds, cost))
+        sao.login('hr', demo.PASSWORD)
+        sao.open_menu('Regulations', 'Office Phones', 'Import Bill')
+        upload = sao.wait(
+            lambda d: [e for e in d.find_elements(
+                    'css selector', '.modal.in input[type=file], '
+                    '#tabcontent > .tab-pane.active input[type=file]')],
+            message="no file input")[0]
+        upload.send_keys(path)
+        sao.wait(lambda d: any(
+                e.get_attribute('value') == '话单.csv'
+                for e in d.find_elements('css selector', '[name=filename]')),
+            message="the file is not selected")
+        # typed after the upload, which redraws the form
+        sao.fill('carrier', '中国联通\t')
+        sao.fill('carrier_total', '2.50\t')
+        sao.wait(lambda d: any(e.get_attribute('value') == '2.50'
+                for e in d.find_elements(
+                    'css selector', '.modal.in [name=carrier_total]')),
+            message="the carrier's total is not kept")
+        button, = [b for b in self.driver.find_elements(
+                'css selector', '.modal.in .modal-footer button')
+            if b.get_attribute('textContent').strip() == 'Import']
+        button.click()
+        sao.wait_idle()
+        active = '#tabcontent > .tab-pane.active'
+        sao.wait_for_text('16812399', css=active)
+        rows = sao.list_rows()
+        self.assertEqual(len([r for r in rows if '020-88880102' in r
+                    or '02088880102' in r]), 3, rows)
+        self.assertTrue(any('16812399' in r and 'Premium' in r
+                for r in rows), rows)
         self.assertEqual(sao.messages(), [])
 
 

@@ -318,6 +318,63 @@ class OfficePhoneTestCase(CompanyTestMixin, ModuleTestCase):
                 b'number,when\n1,2\n')
 
     @with_transaction()
+    def test_parse_bill_fast_and_careful_paths_agree(self):
+        "OP-5: the plain-file fast path and the row-by-row path give the"
+        " same calls; any column order; the Chinese header in GBK"
+        from trytond.modules.office_phone.bill_file import parse_bill
+        plain = csv_bill([
+                ('02155550001', '2026-03-02 09:00:00', '02166661234', 120,
+                    '0.60'),
+                ('02155550001', '2026-03-31 23:59:59', '16812345', 60,
+                    '3'),
+                ])
+        rows = parse_bill(plain, PERIOD)
+        self.assertEqual(rows[1].start, dt.datetime(2026, 3, 31, 23, 59, 59))
+        self.assertEqual(rows[1].cost, Decimal('3'))
+        # spaces, slashes, a country code and a blank line take the
+        # careful path
+        careful = ('line,start,dialled,duration,cost\n'
+            '021-5555 0001, 2026/03/02 09:00:00 ,021-6666 1234,120,0.60\n'
+            '\n'
+            '02155550001,2026-03-31T23:59:59,0086 168 12345,60,3.00\n'
+            ).encode('utf-8')
+        self.assertEqual(parse_bill(careful, PERIOD), rows)
+        reordered = ('费用,被叫号码,备注,开始时间,主叫号码,通话时长(秒)\r\n'
+            '0.60,02166661234,客户,2026-03-02 09:00:00,02155550001,120\r\n'
+            '3,16812345,,2026-03-31 23:59:59,02155550001,60\r\n'
+            ).encode('gbk')
+        self.assertEqual(parse_bill(reordered, PERIOD), rows)
+        self.assertEqual(parse_bill(reordered, PERIOD, encoding='gbk'), rows)
+
+    @with_transaction()
+    def test_parse_bill_names_every_bad_row(self):
+        "OP-5: the parser names each bad row, whichever path finds it"
+        from trytond.modules.office_phone.bill_file import parse_bill
+        bad = csv_bill([
+                ('02155550001', '2026-03-02 09:00:00', '139', 10, '1.00'),
+                ('02155550001', '2026-03-02 09:00:00+08:00', '139', 10,
+                    '1.00'),
+                ('02155550001', '2026-02-29 09:00:00', '139', 10, '1.00'),
+                ('02155550001', '2026-03-03 09:00:00', '139', 10 ** 12,
+                    '1.00'),
+                ('02155550001', '2026-03-04 09:00:00', '139', 10, '1e999'),
+                ('02155550001', '2026-03-05 09:00:00', '', 10, '1.00'),
+                ('02155550001', '2026-03-02 09:00:00', '139', 20, '2.00'),
+                ]) + b'02155550001,2026-03-06 09:00:00,%s,1,1\n' % (
+                    b'1' * 200000)  # longer than a CSV field may be
+        with self.assertRaises(BillImportError) as cm:
+            parse_bill(bad, PERIOD)
+        message = cm.exception.message
+        self.assertNotIn('row 2:', message)
+        for row in range(3, 10):
+            self.assertIn('row %s:' % row, message)
+        with self.assertRaises(BillImportError):
+            parse_bill(b'\xff\xfe\x00', PERIOD, encoding='utf-8')
+        with self.assertRaises(BillImportError):
+            parse_bill(b'', PERIOD)
+        self.assertEqual(parse_bill(csv_bill([]), PERIOD), [])
+
+    @with_transaction()
     def test_import_gbk_and_reimport_without_duplicates(self):
         "OP-5: GBK files with Chinese headers; a re-import adds no duplicate"
         pool = Pool()
@@ -335,6 +392,55 @@ class OfficePhoneTestCase(CompanyTestMixin, ModuleTestCase):
         bill = self._import(org, rows)
         self.assertEqual(bill.call_count, len(rows))
         self.assertEqual(len(Bill.search([])), 1)
+
+    @with_transaction()
+    def test_large_import_queued_with_progress(self):
+        "OP-5: a large file is imported in the queue; the bill shows the"
+        " rows read and logs each import, a failed one with its bad rows"
+        pool = Pool()
+        Bill = pool.get('office.phone.bill')
+        Queue = pool.get('ir.queue')
+        transaction = Transaction()
+        org = self._org()
+        rows = self._month(org)
+        total = sum(Decimal(r[4]) for r in rows)
+        with as_user(org['user_hr']):
+            bill = Bill.queue_import(org['company'], PERIOD,
+                'China Telecom', total, csv_bill(rows), filename='3.csv')
+            bill = Bill(bill.id)
+            self.assertEqual(bill.import_state, 'queued')
+            self.assertEqual(
+                (bill.call_count, bill.import_rows, bill.import_total),
+                (0, 0, len(rows)))
+            with self.assertRaises(BillImportError):
+                self._import(org, rows)
+            with self.assertRaises(UserError):
+                Bill.reconcile([bill])
+        tasks = list(transaction.tasks)
+        transaction.tasks.clear()
+        for task in tasks:
+            Queue(task).run()
+        bill = Bill(bill.id)
+        self.assertEqual(bill.import_state, 'done')
+        self.assertEqual(bill.call_count, len(rows))
+        self.assertEqual(
+            (bill.import_rows, bill.import_total), (len(rows), len(rows)))
+        self.assertIsNone(bill.file)
+        self.assertEqual(len(bill.import_log.splitlines()), 2)
+        self.assertEqual(bill.imported_by, org['hr'])
+        # a bad file fails in the queue: its rows are in the log
+        with as_user(org['user_hr']):
+            bill = Bill.queue_import(org['company'], PERIOD,
+                'China Telecom', total, csv_bill(rows + [
+                        ('02155550001', 'yesterday', '139', 10, '1.00')]))
+        tasks = list(transaction.tasks)
+        transaction.tasks.clear()
+        for task in tasks:
+            Queue(task).run()
+        bill = Bill(bill.id)
+        self.assertEqual(bill.import_state, 'failed')
+        self.assertIn('row %s:' % (len(rows) + 2), bill.import_log)
+        self.assertEqual(bill.call_count, len(rows))
 
     @with_transaction()
     def test_reconcile_reports_problems_and_states(self):
