@@ -11,7 +11,7 @@ import time
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
-from sql import Cast, Literal, Null, Table
+from sql import Cast, For, Literal, Null, Table
 from sql.aggregate import Count, Max, Min, Sum
 from sql.conditionals import Case, Coalesce
 from sql.operators import BinaryOperator, Exists, Like, Not
@@ -385,7 +385,18 @@ class Bill(Workflow, ModelSQL, ModelView):
                         bill=bill.rec_name,
                         state=dict(cls.fields_get(['state'])['state'][
                                 'selection'])[bill.state]))
-            cls.lock([bill])
+            if backend.name == 'postgresql':
+                # Wait for an import of the same bill in progress instead
+                # of failing with "Service Unavailable" (ModelSQL.lock uses
+                # NOWAIT and gives up after a few short retries); once it
+                # commits, the serialization failure retries this import,
+                # which then adds only the missing calls.
+                table = cls.__table__()
+                transaction.connection.cursor().execute(*table.select(
+                        table.id, where=table.id == bill.id,
+                        for_=For('UPDATE')))
+            else:
+                cls.lock([bill])
         else:
             bill = None
 
