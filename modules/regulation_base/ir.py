@@ -95,3 +95,19 @@ class Rule(metaclass=PoolMeta):
         User = pool.get('res.user')
         key = super()._get_cache_key(model_names)
         return (*key, tuple(User.get_employees()))
+
+
+class ActionReport(metaclass=PoolMeta):
+    __name__ = 'ir.action.report'
+
+    def get_template_cached(self):
+        """Parse translatable templates afresh.
+
+        trytond 8.0 renders a shallow copy of the cached template and
+        Report._callback_loader adds the translator's directives to it at
+        each rendering: they pile up in the shared stream, and after 325
+        approval mails a process (trytond-worker, a gunicorn worker) failed
+        every one with RecursionError."""
+        if self.translatable:
+            return None
+        return super().get_template_cached()

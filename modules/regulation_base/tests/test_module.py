@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 from email.message import EmailMessage
+from types import SimpleNamespace
 from unittest.mock import patch
 
 from trytond.exceptions import UserError
@@ -16,6 +17,7 @@ from trytond.modules.regulation_base.tests import (
     as_user, assign_role, create_chain, create_department, create_staff,
     create_user)
 from trytond.pool import Pool
+from trytond.report import Report
 from trytond.sendmail import SMTPDataManager, send_message_transactional
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -436,6 +438,23 @@ class RegulationBaseTestCase(CompanyTestMixin, ModuleTestCase):
                 cron.run_once()
         self.assertFalse([m for m in Transaction()._datamanagers
                 if isinstance(m, SMTPDataManager)])
+
+    @with_transaction()
+    def test_approval_mail_renders_many_times(self):
+        "RB-2: the approval mail still renders after hundreds of mails"
+        pool = Pool()
+        ActionReport = pool.get('ir.action.report')
+        ModelData = pool.get('ir.model.data')
+        report = ActionReport(ModelData.get_id(
+                'regulation_base', 'report_approval_email'))
+        approval = SimpleNamespace(name="Check",
+            approver=SimpleNamespace(rec_name="Head Li"),
+            origin=SimpleNamespace(rec_name="DOC-1"), reminded=None,
+            requester=SimpleNamespace(rec_name="Clerk Wang"))
+        # trytond 8.0 failed from the 326th rendering in a process on
+        for _ in range(400):
+            data = Report.render(report, {'records': [approval]})
+        self.assertIn('Head Li', str(data))
 
     # RB-3
 
