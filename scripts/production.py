@@ -3,8 +3,8 @@
 # this repository contains the full copyright notices and license terms.
 """Run the production layout of docker/compose.yaml on this machine.
 
-    python scripts/production.py [--port 8000] [--workers 2] [-d zhidu]
-        [--demo] [--dir var/production]
+    python scripts/production.py [--port 8000] [--workers 2] [--threads 4]
+        [-d zhidu] [--demo] [--dir var/production] [--no-serve]
 
 (``./run --production`` calls it.)  Starts, in the foreground until
 Ctrl-C:
@@ -13,8 +13,8 @@ Ctrl-C:
   ``postgres`` user when run as root), created on the first run;
 - the database (every module of modules/, trytond-admin --all when
   modules/ changed, the demo data with --demo);
-- trytond under gunicorn with WORKERS worker processes on 127.0.0.1:PORT,
-  serving sao;
+- trytond under gunicorn with WORKERS worker processes of THREADS threads
+  (gthread; default 2 x 4) on 127.0.0.1:PORT, serving sao;
 - trytond-cron (scheduled actions) and trytond-worker (the queue).
 
 The configuration is DIR/trytond.conf, generated from trytond.conf with
@@ -184,8 +184,9 @@ class Stack:
     with several trytond workers, trytond-cron and trytond-worker."""
 
     def __init__(self, workdir, cluster, database='zhidu', port=None,
-            workers=2, web_root=None, access_log=False):
+            workers=2, threads=1, web_root=None, access_log=False):
         self.access_log = access_log
+        self.threads = threads
         self.workdir = os.path.abspath(workdir)
         self.cluster = cluster
         self.database = database
@@ -319,6 +320,9 @@ class Stack:
             '--workers', str(self.workers),
             '--bind', '127.0.0.1:%s' % self.port,
             '--timeout', '120', '--graceful-timeout', '10']
+        if self.threads > 1:
+            # gthread: each worker process serves several requests at once
+            args += ['--threads', str(self.threads)]
         if self.access_log:
             # the pid of the worker that served each request
             args += ['--access-logfile', self.log_path('access'),
@@ -415,7 +419,7 @@ class Stack:
         self._logs = []
 
 
-def temporary_stack(database='zhidu_prod', workers=2, demo=True,
+def temporary_stack(database='zhidu_prod', workers=2, threads=4, demo=True,
         language='en'):
     """Return a Stack on a new cluster in a temporary folder (the database
     created, the processes not started); stack.remove() removes it all."""
@@ -427,7 +431,8 @@ def temporary_stack(database='zhidu_prod', workers=2, demo=True,
         cluster.init(durable=False)
         cluster.start()
         stack = Stack(os.path.join(folder, 'stack'), cluster,
-            database=database, workers=workers, access_log=True)
+            database=database, workers=workers, threads=threads,
+            access_log=True)
         stack.logins = stack.create_database(
             demo=demo, admin_password='admin', language=language)
     except BaseException:
@@ -452,7 +457,10 @@ def temporary_stack(database='zhidu_prod', workers=2, demo=True,
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--port', type=int, default=8000)
-    parser.add_argument('--workers', type=int, default=2)
+    parser.add_argument('--workers', type=int, default=2,
+        help="gunicorn worker processes (default: %(default)s)")
+    parser.add_argument('--threads', type=int, default=4,
+        help="threads per worker (default: %(default)s)")
     parser.add_argument('-d', '--database', default='zhidu')
     parser.add_argument('--demo', action='store_true',
         help="load the demo data (once)")
@@ -471,7 +479,7 @@ def main(argv=None):
     cluster.start()
     log('PostgreSQL on %s' % cluster.socket_dir)
     stack = Stack(options.dir, cluster, database=options.database,
-        port=options.port, workers=options.workers)
+        port=options.port, workers=options.workers, threads=options.threads)
     stopping = []
 
     def terminate(signum, frame):
@@ -486,8 +494,9 @@ def main(argv=None):
         if options.no_serve:
             return 0
         stack.start()
-        log('gunicorn (%d workers) on %s, trytond-cron, trytond-worker; '
-            'logs in %s' % (options.workers, stack.url, stack.log_dir))
+        log('gunicorn (%d workers x %d threads) on %s, trytond-cron, '
+            'trytond-worker; logs in %s' % (options.workers, options.threads,
+                stack.url, stack.log_dir))
         if logins and os.path.exists(logins):
             with open(logins) as file:
                 print(file.read(), flush=True)

@@ -216,8 +216,9 @@ class FaultsTestCase(StackTestCase):
         while time.monotonic() < deadline:
             done = self.stack.cluster.psql(self.stack.database,
                 "SELECT count(*) FROM ir_queue "
-                "WHERE name = 'ir.cron' AND finished_at IS NOT NULL "
-                "AND data::text LIKE '%run_once%'")
+                "WHERE finished_at IS NOT NULL "
+                "AND data->>'model' = 'ir.cron' "
+                "AND data->>'method' = 'run_once'")
             if int(done):
                 break
             time.sleep(0.5)

@@ -119,8 +119,18 @@ class Client:
         if self.session:
             headers['Authorization'] = 'Session ' + self.session
         try:
+            reused = self.connection is not None
             connection = self._connection()
-            connection.request('POST', self.path, body, headers)
+            try:
+                connection.request('POST', self.path, body, headers)
+            except (BrokenPipeError, ConnectionResetError):
+                if not reused:
+                    raise
+                # a kept-alive connection the server closed meanwhile:
+                # nothing was sent, send it again on a new one
+                self.close()
+                connection = self._connection()
+                connection.request('POST', self.path, body, headers)
             response = connection.getresponse()
             data = response.read()
             if response.getheader('Connection', '').lower() == 'close':

@@ -71,7 +71,12 @@ class Stats:
 
     def summary(self):
         result = {}
-        for operation, values in sorted(self.latencies.items()):
+        everything = [v for values in self.latencies.values()
+            for v in values]
+        for operation, values in sorted(self.latencies.items()) + [
+                ('all', everything)]:
+            if not values:
+                continue
             result[operation] = {
                 'count': len(values),
                 'median_ms': round(statistics.median(values) * 1000, 1),

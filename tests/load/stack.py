@@ -5,8 +5,9 @@
 ``shared_stack()`` builds, once per process, what ``./run --production``
 runs (scripts/production.py): a private PostgreSQL cluster in a temporary
 folder, a database with every suite module and the demo data (English),
-gunicorn with 2 trytond workers on a free 127.0.0.1 port, trytond-cron and
-trytond-worker; it is removed at exit (ZHIDU_E2E_KEEP=1 keeps the files).
+gunicorn with 2 trytond workers of 4 threads on a free 127.0.0.1 port,
+trytond-cron and trytond-worker; it is removed at exit (ZHIDU_E2E_KEEP=1
+keeps the files).
 
 These tests need PostgreSQL (row locks, notifications, several processes
 on one database): they run on the PostgreSQL pass of ./test (or with
@@ -80,7 +81,7 @@ def shared_stack():
         return stack
     try:
         stack = production.temporary_stack(database=DATABASE, workers=2,
-            demo=True, language='en')
+            threads=4, demo=True, language='en')
     except Exception as exception:
         _SHARED['stack'] = exception
         raise
