@@ -9,7 +9,7 @@ import time
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
-from sql import Cast, Column, Literal, Null, Table
+from sql import Cast, Column, For, Literal, Null, Table
 from sql.aggregate import Count, Max, Min, Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import Substring
@@ -334,7 +334,19 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
                     raise BillImportError(gettext(
                             'office_phone.msg_import_queued',
                             bill=bill.rec_name))
-                cls.lock([bill])
+                if backend.name == 'postgresql':
+                    # Wait for an import of the same bill in progress
+                    # instead of failing with "Service Unavailable"
+                    # (ModelSQL.lock uses NOWAIT and gives up after a few
+                    # short retries); once it commits, the serialization
+                    # failure retries this import, which then adds only the
+                    # missing calls.
+                    table = cls.__table__()
+                    transaction.connection.cursor().execute(*table.select(
+                            table.id, where=table.id == bill.id,
+                            for_=For('UPDATE')))
+                else:
+                    cls.lock([bill])
             # else the queued state guards the bill (a row lock would stop
             # the progress, which refers to the bill, being written)
         else:

@@ -10,6 +10,8 @@ import datetime as dt
 import functools
 from collections import defaultdict
 
+from sql import For
+
 from trytond import backend
 from trytond.i18n import gettext, lazy_gettext
 from trytond.model import (
@@ -392,7 +394,26 @@ class Approval(ModelSQL, ModelView):
     @classmethod
     def _lock_pending(cls, approvals):
         "Lock approvals and return them read afresh, refusing decided ones"
-        cls.lock(approvals)
+        transaction = Transaction()
+        if backend.name == 'postgresql' and approvals:
+            # Wait for a decision in progress on the same approvals (two
+            # approvers at once) instead of failing: ModelSQL.lock uses
+            # NOWAIT and the request gives up after a few retries of
+            # 20-100 ms, so the second approver got "Service Unavailable".
+            # Once the first commits, the serialization failure (repeatable
+            # read) retries the request and the decided approvals are
+            # refused below.
+            table = cls.__table__()
+            cursor = transaction.connection.cursor()
+            for sub_ids in grouped_slice(
+                    sorted(a.id for a in approvals),
+                    backend.MAX_QUERY_PARAMS):
+                cursor.execute(*table.select(table.id,
+                        where=table.id.in_(list(sub_ids)),
+                        order_by=[table.id.asc],
+                        for_=For('UPDATE')))
+        else:
+            cls.lock(approvals)
         fresh = cls.browse([a.id for a in approvals])
         table = cls.__table__()
         cursor = Transaction().connection.cursor()

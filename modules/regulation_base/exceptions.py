@@ -34,3 +34,8 @@ class RegulationError(UserError):
 
 class CalendarError(ValidationError):
     pass
+
+
+class CronError(UserError):
+    "An unexpected failure of a scheduled action, reported in ir.error"
+    pass

@@ -2,6 +2,8 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 from decimal import Decimal
+from email.message import EmailMessage
+from types import SimpleNamespace
 from unittest.mock import patch
 
 from trytond.exceptions import UserError
@@ -10,11 +12,13 @@ from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.regulation_base.exceptions import (
-    ApprovalError, ApproverError, ResolutionError)
+    ApprovalError, ApproverError, CronError, ResolutionError)
 from trytond.modules.regulation_base.tests import (
     as_user, assign_role, create_chain, create_department, create_staff,
     create_user)
 from trytond.pool import Pool
+from trytond.report import Report
+from trytond.sendmail import SMTPDataManager, send_message_transactional
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
@@ -400,6 +404,57 @@ class RegulationBaseTestCase(CompanyTestMixin, ModuleTestCase):
                 [table.pending_since], [old], where=table.id == step.id))
         self.assertEqual(Approval.remind(), [step])
         self.assertEqual(Approval.remind(), [])
+
+    @with_transaction()
+    def test_cron_failure_reported(self):
+        "RB-2: a failed scheduled action (error, refused mail) is reported"
+        pool = Pool()
+        Cron = pool.get('ir.cron')
+        Approval = pool.get('regulation.approval')
+        cron = Cron(method='regulation.approval|remind',
+            interval_number=1, interval_type='hours')
+        cron.save()
+        with patch.object(Approval, 'remind',
+                side_effect=RuntimeError("SMTP down")):
+            with self.assertRaises(CronError) as context:
+                cron.run_once()
+        self.assertIn("SMTP down", context.exception.message)
+        self.assertIn("RuntimeError", context.exception.description)
+        # user errors (reported by trytond itself) are left as they are
+        with patch.object(Approval, 'remind',
+                side_effect=ApprovalError("no")):
+            with self.assertRaises(ApprovalError):
+                cron.run_once()
+
+        def remind():
+            message = EmailMessage()
+            message['To'] = 'head@example.com'
+            send_message_transactional(message, datamanager=SMTPDataManager(
+                    uri='smtp://127.0.0.1:1', strict=True))
+            return []
+        # a mail the server refuses fails the action, not the commit
+        with patch.object(Approval, 'remind', side_effect=remind):
+            with self.assertRaises(CronError):
+                cron.run_once()
+        self.assertFalse([m for m in Transaction()._datamanagers
+                if isinstance(m, SMTPDataManager)])
+
+    @with_transaction()
+    def test_approval_mail_renders_many_times(self):
+        "RB-2: the approval mail still renders after hundreds of mails"
+        pool = Pool()
+        ActionReport = pool.get('ir.action.report')
+        ModelData = pool.get('ir.model.data')
+        report = ActionReport(ModelData.get_id(
+                'regulation_base', 'report_approval_email'))
+        approval = SimpleNamespace(name="Check",
+            approver=SimpleNamespace(rec_name="Head Li"),
+            origin=SimpleNamespace(rec_name="DOC-1"), reminded=None,
+            requester=SimpleNamespace(rec_name="Clerk Wang"))
+        # trytond 8.0 failed from the 326th rendering in a process on
+        for _ in range(400):
+            data = Report.render(report, {'records': [approval]})
+        self.assertIn('Head Li', str(data))
 
     # RB-3
 
