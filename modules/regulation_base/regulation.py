@@ -283,6 +283,9 @@ class DocumentCompany(ModelSQL):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # the rights of the regulation: without them, any user could put a
+        # regulation in or out of force for a company (RB-6) through RPC
+        cls.__access__.add('document')
         t = cls.__table__()
         cls._sql_constraints += [
             ('document_company_unique', Unique(t, t.document, t.company),
