@@ -228,3 +228,10 @@ class HandoverLine(ModelSQL):
         ondelete='CASCADE')
     line = fields.Many2One(
         'office.phone.line', "Line", required=True, ondelete='RESTRICT')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # the rights of the hand-over: without them, any user could add or
+        # remove the lines of a hand-over through RPC
+        cls.__access__.add('handover')
