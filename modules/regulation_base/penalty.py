@@ -22,6 +22,7 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .approval import WorkflowGuardMixin
 from .exceptions import PenaltyError
 
 KINDS = [
@@ -109,8 +110,9 @@ class PenaltyRule(DeactivableMixin, ModelSQL, ModelView):
         return rules[0]
 
 
-class Penalty(Workflow, ModelSQL, ModelView):
+class Penalty(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Penalty"
+    _workflow_guarded = {'state', 'confirmed_by', 'decided_by'}
     __name__ = 'regulation.penalty'
     _rec_name = 'number'
     _states = {'readonly': Eval('state') != 'draft'}
