@@ -12,7 +12,8 @@ from trytond.model import (
 from trytond.model.exceptions import AccessError
 from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import employee_field, set_employee
-from trytond.modules.regulation_base import ApprovalMixin, in_force
+from trytond.modules.regulation_base import (
+    ApprovalMixin, WorkflowGuardMixin, in_force)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
@@ -52,8 +53,10 @@ def is_legal_user():
     return group_id in User.get_groups()
 
 
-class Case(ApprovalMixin, Workflow, ModelSQL, ModelView):
+class Case(
+        WorkflowGuardMixin, ApprovalMixin, Workflow, ModelSQL, ModelView):
     "Legal Case"
+    _workflow_guarded = {'prepared_by', 'filed_by', 'closed_by'}
     __name__ = 'legal.case'
     _rec_name = 'number'
     _approval_regulation = 'legal_affairs'
