@@ -5,7 +5,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import employee_field, set_employee
-from trytond.modules.regulation_base import in_force
+from trytond.modules.regulation_base import WorkflowGuardMixin, in_force
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -14,8 +14,9 @@ from .exceptions import PhoneError
 from .phone import REGULATION, PenaltyMaker, today
 
 
-class Handover(Workflow, ModelSQL, ModelView):
+class Handover(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Office phone hand-over"
+    _workflow_guarded = {'state', 'received_by'}
     __name__ = 'office.phone.handover'
     _rec_name = 'number'
     _states = {'readonly': Eval('state') != 'draft'}
