@@ -30,7 +30,7 @@ external write by a user who may otherwise write the model.
 import sys
 import unittest
 
-from trytond.model import ModelSQL, ModelStorage
+from trytond.model import ModelSQL, ModelStorage, Workflow
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
@@ -75,7 +75,8 @@ def read_expectations(module):
             group, _, text = right.partition('=')
             if len(text) != 4 or any(
                     c not in (l, '-') for c, l in zip(text, LETTERS)):
-                raise ValueError('%s:%d: bad rights %r' % (path, number, right))
+                raise ValueError('%s:%d: bad rights %r' % (
+                        path, number, right))
             expected[group] = text
         if NOBODY not in expected:
             raise ValueError('%s:%d: %s has no %s= rights' % (
@@ -354,8 +355,12 @@ class AccessMatrixTestCase(SuiteTestCase):
             if (not issubclass(Model, ModelSQL)
                     or callable(getattr(Model, 'table_query', None))):
                 continue
-            names = [n for n in ['state', 'approval_state', 'approvals']
-                if n in Model._fields] + [
+            # the state of a Workflow model (a plain state field, like the
+            # stock state of a phone set, is data the users keep)
+            workflow = ['approval_state', 'approvals']
+            if issubclass(Model, Workflow):
+                workflow.insert(0, 'state')
+            names = [n for n in workflow if n in Model._fields] + [
                 n for n in decisions.get(model, []) if n in Model._fields]
             missing = [n for n in decisions.get(model, [])
                 if n not in Model._fields]
