@@ -364,6 +364,18 @@ class Case(
     def validate_fields(cls, cases, field_names):
         super().validate_fields(cases, field_names)
         cls.check_contact(cases, field_names)
+        cls.check_amount(cases, field_names)
+
+    @classmethod
+    def check_amount(cls, cases, field_names=None):
+        "The amount at stake cannot be negative"
+        if field_names and 'amount' not in field_names:
+            return
+        for case in cases:
+            if case.amount is not None and case.amount < 0:
+                raise CaseError(gettext(
+                        'legal_affairs.msg_case_amount_negative',
+                        case=case.rec_name, amount=case.amount))
 
     @classmethod
     def check_contact(cls, cases, field_names=None):
