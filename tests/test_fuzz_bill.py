@@ -23,6 +23,7 @@ from unittest.mock import patch
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from trytond.exceptions import UserError
 from trytond.modules.regulation_base.tests import as_user
@@ -30,8 +31,11 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
-from .hardening import SuiteTestCase
+from .hardening import ROOT, SuiteTestCase
 from .test_bad_input import BILL_MODELS, PERIOD, counts, phone_org
+
+# hypothesis keeps its files under var/, not in the repository
+set_hypothesis_home_dir(ROOT / 'var' / 'cache' / 'hypothesis')
 
 #: cases through the parser, and through the whole import
 PARSER_CASES = int(os.environ.get('ZHIDU_FUZZ_CASES', 10000))
