@@ -424,3 +424,52 @@ def main():
 
 if __name__ == '__main__':
     main()
+
+
+class RecordRuleTestCase(SuiteTestCase):
+    "Test the record rules of the documents every employee may write"
+
+    @with_transaction()
+    def test_colleague_cannot_touch_documents(self):
+        "A colleague (same group; same department, or another department "
+        "for the department's legal cases) neither reads nor writes nor "
+        "deletes another employee's own documents"
+        from trytond.modules.company.tests import set_company
+        from trytond.modules.regulation_base.tests import (
+            as_user, create_department, create_staff, create_user)
+
+        from .test_bad_input import _case, _claim, _request, staff_org
+        pool = Pool()
+        org = staff_org()
+        company = org['company']
+        groups = ['regulation_base.group_regulation']
+        with set_company(company):
+            colleague = create_staff(company, "Colleague Sun", org['sales'])
+            support = create_department(company, "Support")
+            outsider = create_staff(company, "Outsider Wu", support)
+            owner = create_user('owner', org['clerk'], groups)
+            users = {
+                'colleague': create_user('colleague', colleague, groups),
+                'outsider': create_user('outsider', outsider, groups),
+                }
+        factories = [
+            ('expense.request', _request, 'colleague'),
+            ('expense.claim', _claim, 'colleague'),
+            # a case belongs to its department (LA-1, LA-4)
+            ('legal.case', _case, 'outsider'),
+            ]
+        for model, factory, login in factories:
+            other = users[login]
+            with self.subTest(model=model):
+                Model = pool.get(model)
+                with as_user(owner):
+                    record, = Model.create([factory(org)])
+                    self.assertEqual(Model.search([]), [record])
+                with as_user(other):
+                    self.assertEqual(Model.search([]), [])
+                    with self.assertRaises(AccessError):
+                        Model.read([record.id], ['id'])
+                    with self.assertRaises(AccessError):
+                        Model.write([Model(record.id)], {})
+                    with self.assertRaises(AccessError):
+                        Model.delete([Model(record.id)])
