@@ -398,3 +398,27 @@ class InjectionTextTestCase(SuiteTestCase):
                 self.assertIn(case, Case.search([('cause', 'ilike', like)]))
             self.assertEqual(Case.search([], count=True), len(texts))
             self.assertEqual(Request.search([], count=True), len(texts))
+
+
+@with_transaction()
+def test_key_account_recompute_dates_out_of_order(self):
+    "KA-3: recomputing the tiers over an end date before the start date is "
+    "refused naming the dates, and changes nothing"
+    pool = Pool()
+    Recompute = pool.get('sale.key_account.recompute', type='wizard')
+    org = staff_org()
+    with set_company(org['company']):
+        session_id, _, _ = Recompute.create()
+        self.assertRefused(lambda: Recompute.execute(session_id, {
+                    'start': {
+                        'company': org['company'].id,
+                        'start_date': dt.date(2026, 3, 31),
+                        'end_date': dt.date(2026, 1, 1),
+                        },
+                    }, 'recompute'),
+            r'end date 2026-01-01 .* start date 2026-03-31',
+            ['sale.key_account', 'sale.key_account.change', 'party.party'])
+
+
+BadInputTestCase.test_key_account_recompute_dates_out_of_order = (
+    test_key_account_recompute_dates_out_of_order)
