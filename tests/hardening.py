@@ -5,7 +5,8 @@ suite module activated, and the lists of suite models and groups."""
 import unittest
 from pathlib import Path
 
-from trytond.tests.test_tryton import activate_module, drop_db
+from trytond.tests.test_tryton import (
+    DB_NAME, activate_module, db_exist, drop_db)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / 'data'
@@ -16,19 +17,30 @@ def suite_modules():
     return sorted(p.parent.name for p in ROOT.glob('modules/*/tryton.cfg'))
 
 
+def _suite_activated():
+    "Return whether the test database has every suite module activated"
+    if not db_exist(DB_NAME):
+        return False
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    with Transaction().start(DB_NAME, 0, readonly=True):
+        Module = Pool().get('ir.module')
+        activated = {m.name for m in Module.search([
+                    ('state', '=', 'activated')])}
+    return set(suite_modules()) <= activated
+
+
 class SuiteTestCase(unittest.TestCase):
-    "A database with every module of the suite activated once per class"
+    """A database with every module of the suite activated, shared by the
+    classes of the hardening tests (each test runs in a transaction rolled
+    back at its end)"""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        drop_db()
-        activate_module(suite_modules())
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        drop_db()
+        if not _suite_activated():
+            drop_db()
+            activate_module(suite_modules())
 
 
 def suite_models():
