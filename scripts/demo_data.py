@@ -533,20 +533,14 @@ HOLIDAYS = [
         [dt.date(2027, 9, 26), dt.date(2027, 10, 9)]),
     ]
 
-# Approval chains (RB-2) by model; a model is skipped while no activated
-# module defines it with ApprovalMixin.  A step is a dict of
+# Approval chains (RB-2) by model, for the modules that ship none as data;
+# a model is skipped while no activated module defines it with ApprovalMixin
+# or when it already has a chain.  A step is a dict of
 # regulation.approval.chain.step values; 'condition' is a PYSON expression
 # on amount, job_level (of the requester), department, company and self.
 _HQ = {'approver': 'role', 'role_level': 'head_office'}
 _DOC = {'approver': 'role', 'role_level': 'document'}
 CHAINS = {
-    'office.phone.line.request': [{
-            'name': '办公电话线路变更审批', 'regulation': 'office_phone',
-            'clause': 'OP-2', 'steps': [
-                dict(name='部门主管', approver='department_head'),
-                dict(name='行政管理中心', role='admin_hr', **_DOC),
-                dict(name='总经理', role='general_manager', **_DOC),
-                ]}],
     'purchase.requisition': [{
             'name': '请购审批', 'regulation': 'purchase_flow',
             'clause': 'PF-2', 'steps': [
@@ -1237,7 +1231,8 @@ def load(cfg, language='zh_CN'):
     create_parameters(cfg, companies)
     create_penalty_rules(cfg)
     chains = create_chains(cfg)
-    log('approval chains: %s' % (', '.join(chains) or 'none (no model)'))
+    log('approval chains: %s' % (
+            ', '.join(chains) or 'none needed (the modules ship theirs)'))
     create_delegations(cfg, companies, employees)
     load_module_demos(cfg, Demo(
             companies=companies, departments=departments,

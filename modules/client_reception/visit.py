@@ -616,14 +616,6 @@ class Visit(ApprovalMixin, Workflow, ModelSQL, ModelView):
         cls.create_tasks(visits)
 
     @classmethod
-    def _approval_approved(cls, visits):
-        cls.approve(visits)
-
-    @classmethod
-    def _approval_rejected(cls, visits):
-        cls.draft(visits)
-
-    @classmethod
     @ModelView.button
     @Workflow.transition('cancelled')
     def cancel(cls, visits):

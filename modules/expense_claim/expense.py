@@ -8,7 +8,7 @@ from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import employee_field, set_employee
-from trytond.modules.regulation_base import ApprovalMixin, in_force
+from trytond.modules.regulation_base import ApprovalWorkflowMixin, in_force
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -36,10 +36,6 @@ class _DocumentMixin:
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
-
-    @staticmethod
-    def default_state():
-        return 'draft'
 
     @classmethod
     def default_date(cls):
@@ -100,34 +96,8 @@ class _DocumentMixin:
         default.setdefault('date', cls.default_date())
         return super().copy(records, default=default)
 
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('cancelled')
-    def cancel(cls, records):
-        cls.approval_reset(records)
 
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('draft')
-    def draft(cls, records):
-        cls.approval_reset(records)
-
-    @classmethod
-    @ApprovalMixin.required
-    @Workflow.transition('approved')
-    def approve(cls, records):
-        pass
-
-    @classmethod
-    def _approval_approved(cls, records):
-        cls.approve(records)
-
-    @classmethod
-    def _approval_rejected(cls, records):
-        cls.draft(records)
-
-
-class Request(_DocumentMixin, ApprovalMixin, Workflow, ModelSQL, ModelView):
+class Request(_DocumentMixin, ApprovalWorkflowMixin, ModelSQL, ModelView):
     "Expense Request"
     __name__ = 'expense.request'
     _rec_name = 'number'
@@ -165,30 +135,6 @@ class Request(_DocumentMixin, ApprovalMixin, Workflow, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
-        cls._transitions |= {
-            ('draft', 'waiting'),
-            ('waiting', 'draft'),
-            ('waiting', 'approved'),
-            ('draft', 'cancelled'),
-            ('waiting', 'cancelled'),
-            }
-        cls._buttons.update({
-                'cancel': {
-                    'invisible': ~Eval('state').in_(['draft', 'waiting']),
-                    'icon': 'tryton-cancel',
-                    'depends': ['state'],
-                    },
-                'draft': {
-                    'invisible': Eval('state') != 'waiting',
-                    'icon': 'tryton-back',
-                    'depends': ['state'],
-                    },
-                'submit': {
-                    'invisible': Eval('state') != 'draft',
-                    'icon': 'tryton-forward',
-                    'depends': ['state'],
-                    },
-                })
 
     def approval_amount(self):
         return self.amount
@@ -202,14 +148,8 @@ class Request(_DocumentMixin, ApprovalMixin, Workflow, ModelSQL, ModelView):
                         'expense_claim.msg_amount_positive',
                         document=request.rec_name))
 
-    @classmethod
-    @ModelView.button
-    @ApprovalMixin.submitting('waiting')
-    def submit(cls, requests):
-        pass
 
-
-class Claim(_DocumentMixin, ApprovalMixin, Workflow, ModelSQL, ModelView):
+class Claim(_DocumentMixin, ApprovalWorkflowMixin, ModelSQL, ModelView):
     "Expense Claim"
     __name__ = 'expense.claim'
     _rec_name = 'number'
@@ -270,30 +210,8 @@ class Claim(_DocumentMixin, ApprovalMixin, Workflow, ModelSQL, ModelView):
             Index(t, (t.state, Index.Equality(cardinality='low')),
                 where=t.state.in_(['draft', 'waiting', 'approved'])))
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
-        cls._transitions |= {
-            ('draft', 'waiting'),
-            ('waiting', 'draft'),
-            ('waiting', 'approved'),
-            ('approved', 'paid'),
-            ('draft', 'cancelled'),
-            ('waiting', 'cancelled'),
-            }
+        cls._transitions.add(('approved', 'paid'))
         cls._buttons.update({
-                'cancel': {
-                    'invisible': ~Eval('state').in_(['draft', 'waiting']),
-                    'icon': 'tryton-cancel',
-                    'depends': ['state'],
-                    },
-                'draft': {
-                    'invisible': Eval('state') != 'waiting',
-                    'icon': 'tryton-back',
-                    'depends': ['state'],
-                    },
-                'submit': {
-                    'invisible': Eval('state') != 'draft',
-                    'icon': 'tryton-forward',
-                    'depends': ['state'],
-                    },
                 'pay': {
                     'invisible': Eval('state') != 'approved',
                     'icon': 'tryton-ok',
@@ -335,7 +253,7 @@ class Claim(_DocumentMixin, ApprovalMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @ApprovalMixin.submitting('waiting')
+    @ApprovalWorkflowMixin.submitting('waiting')
     def submit(cls, claims):
         "EX-1: report first, a complete invoice, then the co-signatures"
         ClaimLine = Pool().get('expense.claim.line')

@@ -8,7 +8,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import employee_field, set_employee
-from trytond.modules.regulation_base import ApprovalMixin, in_force
+from trytond.modules.regulation_base import ApprovalWorkflowMixin, in_force
 from trytond.modules.regulation_base.company import JOB_LEVELS
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -46,7 +46,7 @@ def is_hr_user():
     return ModelData.get_id('hr_approval', 'group_hr') in User.get_groups()
 
 
-class Request(ApprovalMixin, Workflow, ModelSQL, ModelView):
+class Request(ApprovalWorkflowMixin, ModelSQL, ModelView):
     "Personnel Request"
     __name__ = 'hr.request'
     __string__ = "Personnel Request"
@@ -165,31 +165,11 @@ class Request(ApprovalMixin, Workflow, ModelSQL, ModelView):
                 })
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
         cls._transitions |= {
-            ('draft', 'waiting'),
-            ('waiting', 'draft'),
-            ('waiting', 'approved'),
             ('waiting', 'vetoed'),
             ('approved', 'vetoed'),
             ('approved', 'done'),
-            ('draft', 'cancelled'),
-            ('waiting', 'cancelled'),
             }
         cls._buttons.update({
-                'cancel': {
-                    'invisible': ~Eval('state').in_(['draft', 'waiting']),
-                    'icon': 'tryton-cancel',
-                    'depends': ['state'],
-                    },
-                'draft': {
-                    'invisible': Eval('state') != 'waiting',
-                    'icon': 'tryton-back',
-                    'depends': ['state'],
-                    },
-                'submit': {
-                    'invisible': Eval('state') != 'draft',
-                    'icon': 'tryton-forward',
-                    'depends': ['state'],
-                    },
                 'veto': {
                     'invisible': (
                         ~Eval('state').in_(['waiting', 'approved'])
@@ -207,10 +187,6 @@ class Request(ApprovalMixin, Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
-
-    @staticmethod
-    def default_state():
-        return 'draft'
 
     @classmethod
     def default_date(cls):
@@ -331,19 +307,7 @@ class Request(ApprovalMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('cancelled')
-    def cancel(cls, requests):
-        cls.approval_reset(requests)
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('draft')
-    def draft(cls, requests):
-        cls.approval_reset(requests)
-
-    @classmethod
-    @ModelView.button
-    @ApprovalMixin.submitting('waiting')
+    @ApprovalWorkflowMixin.submitting('waiting')
     def submit(cls, requests):
         for request in requests:
             request.check_submit()
@@ -363,20 +327,6 @@ class Request(ApprovalMixin, Workflow, ModelSQL, ModelView):
             raise RequestError(gettext(
                     'hr_approval.msg_request_transfer_same',
                     request=self.rec_name))
-
-    @classmethod
-    @ApprovalMixin.required
-    @Workflow.transition('approved')
-    def approve(cls, requests):
-        pass
-
-    @classmethod
-    def _approval_approved(cls, requests):
-        cls.approve(requests)
-
-    @classmethod
-    def _approval_rejected(cls, requests):
-        cls.draft(requests)
 
     @classmethod
     @ModelView.button

@@ -48,18 +48,71 @@ def revenue_period(company, date=None):
     return dt.date(date.year - 1, 1, 1), dt.date(date.year - 1, 12, 31)
 
 
-def revenue_query(company_id, start, end, party_ids=None):
-    "Return the SQL query of (party, revenue) of company over the period"
-    Sale = Pool().get('sale.sale')
-    sale = Sale.__table__()
-    where = ((sale.company == company_id)
+def _sale_rate(sale, currency):
+    "The rate of currency on the date of the sale, as an SQL expression"
+    Rate = Pool().get('currency.currency.rate')
+    rate = Rate.__table__()
+    return rate.select(rate.rate,
+        where=(rate.currency == currency) & (rate.date <= sale.sale_date),
+        order_by=[rate.date.desc], limit=1)
+
+
+def company_amount(sale, company):
+    """The untaxed amount of the sale table row in the currency of company,
+    converted at the rates of its sale date (KA-3), as an SQL expression;
+    NULL when a rate is missing (see check_rates)."""
+    amount = Coalesce(sale.untaxed_amount_cache, 0)
+    currency = company.currency.id
+    return Case(
+        (sale.currency == currency, amount),
+        else_=amount * _sale_rate(sale, currency) / _sale_rate(
+            sale, sale.currency))
+
+
+def sales_where(sale, company, start, end, party_ids=None):
+    "The SQL condition of the sales of company counting over the period"
+    where = ((sale.company == company.id)
         & sale.state.in_(SALE_STATES)
         & (sale.sale_date >= start) & (sale.sale_date <= end))
     if party_ids is not None:
         where &= _in(sale.party, party_ids)
+    return where
+
+
+def check_rates(company, start, end, party_ids=None):
+    """Raise KeyAccountError when a sale of the period in a foreign currency
+    cannot be converted for lack of a rate (KA-3)"""
+    pool = Pool()
+    Sale = pool.get('sale.sale')
+    Currency = pool.get('currency.currency')
+    sale = Sale.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*sale.select(sale.currency, sale.sale_date,
+            where=sales_where(sale, company, start, end, party_ids)
+            & (sale.currency != company.currency.id)
+            & (company_amount(sale, company) == Null),
+            order_by=[sale.sale_date.asc], limit=1))
+    row = cursor.fetchone()
+    if row:
+        currency, date = row
+        if isinstance(date, str):
+            date = dt.date.fromisoformat(date)
+        raise KeyAccountError(gettext(
+                'key_account.msg_revenue_rate_missing',
+                currency=Currency(currency).code,
+                company_currency=company.currency.code,
+                date=date))
+
+
+def revenue_query(company, start, end, party_ids=None):
+    """Return the SQL query of (party, revenue) of company over the period,
+    in the company's currency"""
+    Sale = Pool().get('sale.sale')
+    sale = Sale.__table__()
     return sale.select(
-        sale.party, Sum(Coalesce(sale.untaxed_amount_cache, 0)),
-        where=where, group_by=[sale.party])
+        sale.party, Sum(company_amount(sale, company)),
+        where=sales_where(sale, company, start, end, party_ids),
+        group_by=[sale.party])
 
 
 class KeyAccount(Workflow, ModelSQL, ModelView):
@@ -313,7 +366,7 @@ class KeyAccount(Workflow, ModelSQL, ModelView):
             parties = {a.party.id: a.id for a in company_accounts}
             for sub in _slices(list(parties)):
                 cursor.execute(*revenue_query(
-                        company.id, start, end, list(sub)))
+                        company, start, end, list(sub)))
                 for party, revenue in cursor:
                     result[parties[party]] = Decimal(str(revenue or 0))
             for account in company_accounts:
@@ -356,6 +409,7 @@ class KeyAccount(Workflow, ModelSQL, ModelView):
             slices = [None]
         proposals = []
         for party_ids in slices:
+            check_rates(company, start, end, party_ids)
             proposals.extend(cls._write_changes(
                     company, start, end, date, thresholds, party_ids))
         return Change.propose_from(
@@ -392,15 +446,16 @@ class KeyAccount(Workflow, ModelSQL, ModelView):
                 [Column(tmp, c) for c, _ in columns],
                 cls._changes_query(
                     company, start, end, thresholds, party_ids)))
-        cursor.execute('CREATE INDEX "%s_party" ON "%s" (party)' % (
+        cursor.execute('CREATE INDEX "%s_account" ON "%s" (account)' % (
                 tmp._name, tmp._name))
 
         # new candidates
         cursor.execute(*account.insert(
                 [account.create_uid, account.create_date, account.company,
-                    account.party, account.state, account.designated],
+                    account.party, account.state, account.computed_tier,
+                    account.designated],
                 tmp.select(Literal(user), Literal(now), Literal(company.id),
-                    tmp.party, Literal('candidate'), Literal(False),
+                    tmp.party, Literal('candidate'), tmp.tier, Literal(False),
                     where=(tmp.account == Null) & (tmp.tier != Null))))
 
         # the history of the accounts that are not proposed for approval
@@ -423,14 +478,14 @@ class KeyAccount(Workflow, ModelSQL, ModelView):
                     where=recorded & ((tmp.account != Null)
                         | (tmp.tier != Null)))))
 
-        # the computed tiers
+        # the computed tiers of the accounts that existed
         cursor.execute(*account.update(
                 [account.computed_tier, account.write_uid,
                     account.write_date],
-                [tmp.select(tmp.tier, where=tmp.party == account.party),
+                [tmp.select(tmp.tier, where=tmp.account == account.id),
                     Literal(user), Literal(now)],
-                where=(account.company == company.id)
-                & account.party.in_(tmp.select(tmp.party))))
+                where=account.id.in_(tmp.select(
+                        tmp.account, where=tmp.account != Null))))
 
         cursor.execute(*tmp.select(
                 tmp.account, tmp.party, tmp.current, tmp.tier, tmp.revenue,
@@ -457,18 +512,14 @@ class KeyAccount(Workflow, ModelSQL, ModelView):
         sale = Sale.__table__()
         known = cls.__table__()
         account = cls.__table__()
-        sales_where = ((sale.company == company.id)
-            & sale.state.in_(SALE_STATES)
-            & (sale.sale_date >= start) & (sale.sale_date <= end))
         known_where = ((known.company == company.id)
             & (known.computed_tier != Null))
         if party_ids is not None:
-            sales_where &= _in(sale.party, party_ids)
             known_where &= _in(known.party, party_ids)
         amounts = Union(
             sale.select(sale.party.as_('party'),
-                Coalesce(sale.untaxed_amount_cache, 0).as_('amount'),
-                where=sales_where),
+                company_amount(sale, company).as_('amount'),
+                where=sales_where(sale, company, start, end, party_ids)),
             known.select(known.party.as_('party'),
                 Literal(0).as_('amount'), where=known_where),
             all_=True)
@@ -812,10 +863,6 @@ class Change(ApprovalMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('rejected')
     def reject(cls, changes):
         pass
-
-    @classmethod
-    def _approval_approved(cls, changes):
-        cls.approve(changes)
 
     @classmethod
     def _approval_rejected(cls, changes):

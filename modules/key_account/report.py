@@ -158,7 +158,7 @@ class KeyAccountReport(CompanyReport):
         from .account import revenue_query
         cursor = Transaction().connection.cursor()
         cursor.execute(*revenue_query(
-                account.company.id, start, end, [account.party.id]))
+                account.company, start, end, [account.party.id]))
         row = cursor.fetchone()
         return Decimal(str(row[1])) if row and row[1] is not None else (
             Decimal(0))

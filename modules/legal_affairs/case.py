@@ -13,7 +13,7 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import employee_field, set_employee
 from trytond.modules.regulation_base import (
-    ApprovalMixin, WorkflowGuardMixin, in_force)
+    ApprovalWorkflowMixin, WorkflowGuardMixin, in_force)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
@@ -53,8 +53,7 @@ def is_legal_user():
     return group_id in User.get_groups()
 
 
-class Case(
-        WorkflowGuardMixin, ApprovalMixin, Workflow, ModelSQL, ModelView):
+class Case(WorkflowGuardMixin, ApprovalWorkflowMixin, ModelSQL, ModelView):
     "Legal Case"
     _workflow_guarded = {'prepared_by', 'filed_by', 'closed_by'}
     __name__ = 'legal.case'
@@ -220,32 +219,12 @@ class Case(
                 })
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
         cls._transitions |= {
-            ('draft', 'waiting'),
-            ('waiting', 'draft'),
-            ('waiting', 'approved'),
-            ('draft', 'cancelled'),
-            ('waiting', 'cancelled'),
             ('approved', 'preparation'),
             ('preparation', 'proceedings'),
             ('proceedings', 'judged'),
             ('judged', 'closed'),
             }
         cls._buttons.update({
-                'cancel': {
-                    'invisible': ~Eval('state').in_(['draft', 'waiting']),
-                    'icon': 'tryton-cancel',
-                    'depends': ['state'],
-                    },
-                'draft': {
-                    'invisible': Eval('state') != 'waiting',
-                    'icon': 'tryton-back',
-                    'depends': ['state'],
-                    },
-                'submit': {
-                    'invisible': Eval('state') != 'draft',
-                    'icon': 'tryton-forward',
-                    'depends': ['state'],
-                    },
                 'prepare': {
                     'invisible': Eval('state') != 'approved',
                     'icon': 'tryton-forward',
@@ -271,10 +250,6 @@ class Case(
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
-
-    @staticmethod
-    def default_state():
-        return 'draft'
 
     @classmethod
     def default_kind(cls):
@@ -415,19 +390,7 @@ class Case(
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('cancelled')
-    def cancel(cls, cases):
-        cls.approval_reset(cases)
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('draft')
-    def draft(cls, cases):
-        cls.approval_reset(cases)
-
-    @classmethod
-    @ModelView.button
-    @ApprovalMixin.submitting('waiting')
+    @ApprovalWorkflowMixin.submitting('waiting')
     def submit(cls, cases):
         "LA-1: the application goes to the legal officer with its evidence"
         for case in cases:
@@ -439,20 +402,6 @@ class Case(
                 raise CaseError(gettext(
                         'legal_affairs.msg_case_contact_required',
                         case=case.rec_name))
-
-    @classmethod
-    @ApprovalMixin.required
-    @Workflow.transition('approved')
-    def approve(cls, cases):
-        pass
-
-    @classmethod
-    def _approval_approved(cls, cases):
-        cls.approve(cases)
-
-    @classmethod
-    def _approval_rejected(cls, cases):
-        cls.draft(cases)
 
     @classmethod
     @ModelView.button

@@ -2,13 +2,13 @@
 # this repository contains the full copyright notices and license terms.
 
 __all__ = [
-    'ApprovalMixin', 'WorkflowGuardMixin', 'approval_required',
-    'approval_submitting', 'in_force']
+    'ApprovalMixin', 'ApprovalWorkflowMixin', 'WorkflowGuardMixin',
+    'approval_required', 'approval_submitting', 'in_force']
 
 
 def __getattr__(name):
-    if name in {'ApprovalMixin', 'WorkflowGuardMixin', 'approval_required',
-            'approval_submitting'}:
+    if name in {'ApprovalMixin', 'ApprovalWorkflowMixin', 'WorkflowGuardMixin',
+            'approval_required', 'approval_submitting'}:
         from . import approval
         return getattr(approval, name)
     elif name == 'in_force':

@@ -640,11 +640,13 @@ class ApprovalMixin(object):
 
     @classmethod
     def _approval_approved(cls, records):
-        "Called once every step approved the records"
+        "Called once every step approved the records: approve them"
+        cls.approve(records)
 
     @classmethod
     def _approval_rejected(cls, records):
-        "Called when a step rejected the records"
+        "Called when a step rejected the records: back to draft"
+        cls.draft(records)
 
     # Engine
 
@@ -857,3 +859,72 @@ class ApprovalMixin(object):
                         'regulation_base.msg_approval_field_guarded',
                         field=', '.join(sorted(guarded)),
                         document=', '.join(r.rec_name for r in records[:5])))
+
+
+class ApprovalWorkflowMixin(ApprovalMixin, Workflow):
+    """The usual workflow of a document approved through a chain.
+
+    draft → waiting (submit) → approved once every step approved, back to
+    draft when a step rejects or the requester withdraws it, cancelled from
+    draft or waiting.  The model defines its ``state`` selection with at
+    least these four states and may extend ``submit`` (checks before the
+    chain starts) and ``approve`` (what approval does) keeping their
+    decorators.  Use it in place of ``ApprovalMixin, Workflow``.
+    """
+    __slots__ = ()
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._transitions |= {
+            ('draft', 'waiting'),
+            ('waiting', 'draft'),
+            ('waiting', 'approved'),
+            ('draft', 'cancelled'),
+            ('waiting', 'cancelled'),
+            }
+        cls._buttons.update({
+                'cancel': {
+                    'invisible': ~Eval('state').in_(['draft', 'waiting']),
+                    'icon': 'tryton-cancel',
+                    'depends': ['state'],
+                    },
+                'draft': {
+                    'invisible': Eval('state') != 'waiting',
+                    'icon': 'tryton-back',
+                    'depends': ['state'],
+                    },
+                'submit': {
+                    'invisible': Eval('state') != 'draft',
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, records):
+        cls.approval_reset(records)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, records):
+        cls.approval_reset(records)
+
+    @classmethod
+    @ModelView.button
+    @approval_submitting('waiting')
+    def submit(cls, records):
+        pass
+
+    @classmethod
+    @approval_required
+    @Workflow.transition('approved')
+    def approve(cls, records):
+        pass

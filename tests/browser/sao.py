@@ -326,9 +326,85 @@ class Sao:
         element = self.visible(
             '.modal.in [name="%s"] , #tabcontent > .tab-pane.active '
             '[name="%s"]' % (field, field), timeout)
+        # a new record's fields stay read-only until its defaults arrive
+        self.wait(lambda d: element.is_enabled()
+            and not element.get_attribute('readonly'), timeout,
+            "field %r stays read-only" % field)
         element.clear()
         element.send_keys(value)
         return element
+
+    def fill_many2one(self, field, text, choice=None, timeout=None):
+        """Type text into the Many2One field and pick the completion
+        showing choice (text by default)"""
+        self.fill(field, text, timeout)
+        choice = choice or text
+
+        def item(driver):
+            for element in driver.find_elements(
+                    'css selector', '.dropdown-menu li a, .dropdown-menu li'):
+                try:
+                    if element.is_displayed() and choice in element.text:
+                        return element
+                except Exception:
+                    continue
+            return False
+        self.wait(item, timeout, "no completion %r" % choice).click()
+        self.wait_idle(timeout)
+
+    def fill_datetime(self, field, value, timeout=None):
+        """Set the DateTime field to value through its calendar input, as
+        picking it does (whatever the user's date format)"""
+        element = self.visible(
+            '#tabcontent > .tab-pane.active [name="%s"]' % field, timeout)
+        self.driver.execute_script(
+            "jQuery(arguments[0]).closest('.form-datetime')"
+            ".find('input[type=datetime-local]')"
+            ".val(arguments[1]).change();",
+            element, value.strftime('%Y-%m-%dT%H:%M:%S'))
+        self.wait_idle(timeout)
+
+    def add_line(self, label, text, timeout=None):
+        """Add a line to the editable One2Many list labelled label, typing
+        text into its first cell"""
+        from selenium.webdriver.common.keys import Keys
+        box = self.wait(lambda d: [b for b in d.find_elements(
+                    'css selector',
+                    '#tabcontent > .tab-pane.active .form-one2many')
+                if b.is_displayed() and b.find_element('css selector',
+                    '.form-one2many-string').text.strip() == label],
+            timeout, "no list %r" % label)[0]
+        box.find_element('css selector', 'button[title="New"]').click()
+        self.wait_idle(timeout)
+
+        def typed(driver):
+            # the editable row may be drawn again while it starts: type
+            # until the text stays in the cell
+            cells = [e for e in box.find_elements(
+                    'css selector', 'tbody tr.selected input.form-control')
+                if e.is_displayed()]
+            if not cells:
+                return False
+            if cells[0].get_attribute('value') != text:
+                cells[0].clear()
+                cells[0].send_keys(text)
+                return False
+            return cells[0]
+        cell = self.wait(typed, timeout, "cannot type in %r" % label)
+        cell.send_keys(Keys.TAB)
+        self.wait_idle(timeout)
+
+    def new_record(self, timeout=None):
+        "Click New in the toolbar of the active tab"
+        self.visible(
+            '#tabcontent > .tab-pane.active button#new_', timeout).click()
+        self.wait_idle(timeout)
+
+    def save(self, timeout=None):
+        "Click Save in the toolbar of the active tab"
+        self.visible(
+            '#tabcontent > .tab-pane.active button#save', timeout).click()
+        self.wait_idle(timeout)
 
     def messages(self):
         "Return the texts of the visible dialogs (errors, warnings)"

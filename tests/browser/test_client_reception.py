@@ -2,12 +2,13 @@
 # this repository contains the full copyright notices and license terms.
 """The reception request in the sao web client (CR-2, CR-3).
 
-A salesperson submits a reception request and the sales head approves it
-from "My Approvals to Do", each in their own browser session, on the demo
-database.
+A salesperson fills in a reception request in the form and submits it; the
+sales head approves it from "My Approvals to Do", each in their own browser
+session, on the demo database.
 
     python -m unittest tests.browser.test_client_reception
 """
+import datetime as dt
 import os
 import shutil
 import sys
@@ -22,26 +23,6 @@ from .test_web_client import _unavailable, demo
 
 DATABASE = 'zhidu_e2e_reception'
 PURPOSE = 'E2E 客户来访洽谈'
-
-#: a draft C-class request of the salesperson zhang.wei, filed through
-#: proteus as zhang.wei before the server starts
-DRAFT = '''
-import datetime as dt
-from proteus import Model
-seller = demo.user_config(cfg, 'zhang.wei')
-Visit = Model.get('reception.visit', config=seller)
-Class = Model.get('reception.class', config=seller)
-Party = Model.get('party.party', config=seller)
-arrival = dt.datetime.combine(
-    dt.date.today() + dt.timedelta(days=10), dt.time(10))
-visit = Visit(party=Party.find([('name', '=', '深圳鹏程智能制造有限公司')])[0],
-    visit_class=Class.find([('code', '=', 'C')])[0], purpose=%(purpose)r,
-    arrival=arrival, departure=arrival + dt.timedelta(hours=4))
-visit.guests.new(name='韩冰', title='采购总监', leader=True,
-    email='hanbing@pengcheng.example')
-visit.save()
-print(visit.number)
-''' % {'purpose': PURPOSE}
 
 
 class ClientReceptionWebTestCase(unittest.TestCase):
@@ -64,8 +45,6 @@ class ClientReceptionWebTestCase(unittest.TestCase):
             cls.workdir, port=tools_server.free_port(), web_root=sao_root)
         tools_server.create_database(config, DATABASE)
         tools_server.load_demo(config, DATABASE, language='en')
-        cls.number = tools_server.run_proteus(
-            config, DATABASE, DRAFT).strip().splitlines()[-1]
         cls.server = tools_server.TrytondServer(config, DATABASE)
         cls.addClassCleanup(cls.server.stop)
         cls.server.start()
@@ -118,17 +97,28 @@ class ClientReceptionWebTestCase(unittest.TestCase):
 
     @screenshot_on_failure
     def test_submit_and_approve(self):
-        """CR-2, CR-3: the salesperson submits the request, the sales head
-        approves it from My Approvals to Do and the visit is approved."""
+        """CR-2, CR-3: the salesperson fills in and submits the request, the
+        sales head approves it from My Approvals to Do and the visit is
+        approved."""
         sao = self.sao
         sao.login('zhang.wei', demo.PASSWORD)
         self.assert_no_dialog()
         sao.open_menu('Reception', 'Reception Visits')
         sao.current_tab('Reception Visits')
-        # the Draft tab is the first one
-        self.open_row(self.number)
-        sao.wait_for_text('Guest Organisation',
-            css='#tabcontent > .tab-pane.active')
+        sao.new_record()
+        sao.fill_many2one('visit_class', 'Ordinary')
+        sao.fill_many2one('party', '深圳鹏程')
+        arrival = dt.datetime.combine(
+            dt.date.today() + dt.timedelta(days=10), dt.time(10))
+        sao.fill_datetime('arrival', arrival)
+        sao.fill_datetime('departure', arrival + dt.timedelta(hours=4))
+        sao.fill('purpose', PURPOSE)
+        sao.add_line('Guests', '韩冰')
+        sao.save()
+        self.assert_no_dialog()
+        number = sao.wait(lambda d: d.find_element('css selector',
+                '#tabcontent > .tab-pane.active [name="number"]'
+                ).get_attribute('value'), message="the visit has no number")
         sao.click_button('submit')
         sao.wait_for_text('Waiting for Approval',
             css='#tabcontent > .tab-pane.active')
@@ -144,10 +134,10 @@ class ClientReceptionWebTestCase(unittest.TestCase):
         sao.login('sales_head', demo.PASSWORD)
         sao.open_menu('Regulations', 'My Approvals to Do')
         sao.current_tab('My Approvals to Do')
-        sao.wait_for_text(self.number, css='#tabcontent > .tab-pane.active')
+        sao.wait_for_text(number, css='#tabcontent > .tab-pane.active')
         # a double-click opens the visit (keyword_open): select the step
         # and switch to its form
-        self.open_row(self.number, 'Department He', double=False)
+        self.open_row(number, 'Department He', double=False)
         self.sao.visible(
             '#tabcontent > .tab-pane.active button#switch_').click()
         sao.wait_idle()
@@ -157,9 +147,9 @@ class ClientReceptionWebTestCase(unittest.TestCase):
         sao.open_menu('Reception', 'Reception Visits')
         sao.current_tab('Reception Visits')
         self.open_filter_tab('Approved')
-        sao.wait_for_text(self.number, css='#tabcontent > .tab-pane.active')
+        sao.wait_for_text(number, css='#tabcontent > .tab-pane.active')
         rows = sao.list_rows()
-        self.assertTrue(any(self.number in row for row in rows), rows)
+        self.assertTrue(any(number in row for row in rows), rows)
 
 
 if __name__ == '__main__':

@@ -25,7 +25,8 @@ MANAGER = ['key_account.group_key_account_manager']
 ADMIN = ['key_account.group_key_account_admin']
 
 
-def create_sale(company, party, amount, date, state='confirmed'):
+def create_sale(
+        company, party, amount, date, state='confirmed', currency=None):
     """Create a sale of amount and put it in state the way the sale
     workflow leaves it (untaxed amount cached)."""
     pool = Pool()
@@ -33,7 +34,7 @@ def create_sale(company, party, amount, date, state='confirmed'):
     sale, = Sale.create([{
                 'company': company.id,
                 'party': party.id,
-                'currency': company.currency.id,
+                'currency': (currency or company.currency).id,
                 'sale_date': date,
                 }])
     table = Sale.__table__()
@@ -310,6 +311,41 @@ class KeyAccountTestCase(CompanyTestMixin, ModuleTestCase):
         with Transaction().set_context(date=TODAY):
             self.assertEqual(
                 KeyAccount(account.id).revenue, Decimal(200000))
+
+    @with_transaction()
+    def test_revenue_converted_into_company_currency(self):
+        "KA-3: sales in another currency count at the rate of their date"
+        pool = Pool()
+        KeyAccount = pool.get('sale.key_account')
+        Currency = pool.get('currency.currency')
+        Rate = pool.get('currency.currency.rate')
+        org = self._org()
+        party = self._party()
+        company = org['sh']
+        euro, = Currency.create([{
+                    'name': "Euro", 'code': 'EUR', 'symbol': "€"}])
+        create_sale(company, party, 150000, dt.date(2025, 6, 1),
+            currency=euro)
+        with self.assertRaisesRegex(KeyAccountError, 'EUR'):
+            self._recompute(company)
+        self.assertFalse(KeyAccount.search([('party', '=', party.id)]))
+
+        Rate.create([
+                {'currency': company.currency.id,
+                    'date': dt.date(2025, 1, 1), 'rate': Decimal(1)},
+                {'currency': euro.id,
+                    'date': dt.date(2025, 1, 1), 'rate': Decimal('0.5')},
+                # a later rate does not apply to the sale of June
+                {'currency': euro.id,
+                    'date': dt.date(2025, 7, 1), 'rate': Decimal(5)},
+                ])
+        self._recompute(company)
+        account, = KeyAccount.search([('company', '=', company.id)])
+        # 150,000 EUR at 2 CNY per EUR: a Gold client, not a VIP
+        self.assertEqual(account.computed_tier.code, 'gold')
+        with Transaction().set_context(date=TODAY):
+            self.assertEqual(
+                KeyAccount(account.id).revenue, Decimal(300000))
 
     @with_transaction()
     def test_period_calendar_year_or_trailing_months(self):

@@ -70,11 +70,3 @@ class ApprovalTester(ApprovalMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('approved')
     def approve(cls, records):
         pass
-
-    @classmethod
-    def _approval_approved(cls, records):
-        cls.approve(records)
-
-    @classmethod
-    def _approval_rejected(cls, records):
-        cls.draft(records)
