@@ -395,6 +395,11 @@ class KeyAccount(Workflow, ModelSQL, ModelView):
             return []
         if start is None or end is None:
             start, end = revenue_period(company, date)
+        elif start > end:
+            # the wizard's domain binds only the client
+            raise KeyAccountError(gettext(
+                    'key_account.msg_recompute_dates',
+                    start=start, end=end))
         # the thresholds in force on the day of the assessment
         thresholds = Tier.thresholds(company, date=date)
         tiers = {t.id: t for _, t in thresholds}

@@ -10,6 +10,7 @@ from sql.conditionals import Coalesce
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.regulation_base import WorkflowGuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -36,7 +37,7 @@ def targets(company, year):
     return satisfaction, complaints, pass_rate
 
 
-class Campaign(Workflow, ModelSQL, ModelView):
+class Campaign(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Quarterly revisit campaign"
     __name__ = 'sale.key_account.survey.campaign'
     _states = {'readonly': Eval('state') != 'draft'}
@@ -154,7 +155,7 @@ class Campaign(Workflow, ModelSQL, ModelView):
                         survey=pending[0].rec_name))
 
 
-class Survey(Workflow, ModelSQL, ModelView):
+class Survey(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Revisit and satisfaction survey"
     __name__ = 'sale.key_account.survey'
     _states = {'readonly': Eval('state') != 'pending'}

@@ -4,6 +4,7 @@
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.regulation_base import WorkflowGuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -19,7 +20,7 @@ KINDS = [
     ]
 
 
-class Visit(Workflow, ModelSQL, ModelView):
+class Visit(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Key-account visit"
     __name__ = 'sale.key_account.visit'
     _states = {'readonly': Eval('state') != 'planned'}

@@ -12,7 +12,8 @@ from trytond.model import (
 from trytond.model.exceptions import AccessError
 from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import employee_field, set_employee
-from trytond.modules.regulation_base import ApprovalWorkflowMixin, in_force
+from trytond.modules.regulation_base import (
+    ApprovalWorkflowMixin, WorkflowGuardMixin, in_force)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
@@ -52,8 +53,9 @@ def is_legal_user():
     return group_id in User.get_groups()
 
 
-class Case(ApprovalWorkflowMixin, ModelSQL, ModelView):
+class Case(WorkflowGuardMixin, ApprovalWorkflowMixin, ModelSQL, ModelView):
     "Legal Case"
+    _workflow_guarded = {'prepared_by', 'filed_by', 'closed_by'}
     __name__ = 'legal.case'
     _rec_name = 'number'
     _approval_regulation = 'legal_affairs'
@@ -337,6 +339,18 @@ class Case(ApprovalWorkflowMixin, ModelSQL, ModelView):
     def validate_fields(cls, cases, field_names):
         super().validate_fields(cases, field_names)
         cls.check_contact(cases, field_names)
+        cls.check_amount(cases, field_names)
+
+    @classmethod
+    def check_amount(cls, cases, field_names=None):
+        "The amount at stake cannot be negative"
+        if field_names and 'amount' not in field_names:
+            return
+        for case in cases:
+            if case.amount is not None and case.amount < 0:
+                raise CaseError(gettext(
+                        'legal_affairs.msg_case_amount_negative',
+                        case=case.rec_name, amount=case.amount))
 
     @classmethod
     def check_contact(cls, cases, field_names=None):

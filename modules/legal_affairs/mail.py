@@ -7,6 +7,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import employee_field, set_employee
+from trytond.modules.regulation_base import WorkflowGuardMixin
 from trytond.modules.regulation_base.exceptions import ResolutionError
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -16,8 +17,9 @@ from .case import is_legal_user
 from .exceptions import CourtMailError
 
 
-class CourtMail(Workflow, ModelSQL, ModelView):
+class CourtMail(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Court Mail"
+    _workflow_guarded = {'state', 'handed_over_by'}
     __name__ = 'legal.court.mail'
     __string__ = "Court Mail"
     _states = {'readonly': Eval('state') != 'received'}

@@ -151,6 +151,8 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
     _number_sequence = 'sequence_bill'
     _delete_states = {'imported'}
     _delete_error = ('msg_bill_delete', 'bill')
+    _workflow_guarded = {
+        'state', 'imported_by', 'reconciled_by', 'paid_by', 'assessed_by'}
     _rec_name = 'number'
     number = fields.Char("Number", readonly=True)
     company = fields.Many2One(
@@ -489,11 +491,13 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
                             'state': 'imported',
                             }])
             employee = current_employee()
-            cls.write([bill], {
-                    'carrier_total': carrier_total,
-                    'filename': filename,
-                    'imported_by': employee.id if employee else None,
-                    })
+            with without_check_access():
+                # the stamp only the import writes (_workflow_guarded)
+                cls.write([bill], {
+                        'carrier_total': carrier_total,
+                        'filename': filename,
+                        'imported_by': employee.id if employee else None,
+                        })
             cls._insert_calls(bill, raw, numbers)
             inserted = time.monotonic()
             cls.update_totals([bill])

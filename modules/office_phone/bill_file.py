@@ -39,6 +39,11 @@ MAX_ERRORS = 50
 PROGRESS_ROWS = 20000
 #: the largest duration a database INTEGER holds
 MAX_DURATION = 2 ** 31 - 1
+#: the most digits of a phone number (E.164 allows 15, with room for the
+#: carriers' prefixes)
+MAX_NUMBER = 32
+#: the most characters of a bad value repeated in an error message
+MAX_SHOWN = 40
 CENT = Decimal('0.01')
 
 #: a parsed call, in the order of the file: line_number and dialled are
@@ -134,13 +139,17 @@ class BillReader:
         self.total = max(text.count('\n') - 1, 0)
 
     def error(self, row, key, **kwargs):
-        # formatted by check(): gettext queries the database
+        # formatted by check(): gettext queries the database; a huge bad
+        # value is shown by its start
+        kwargs = {k: v[:MAX_SHOWN] + '…'
+            if isinstance(v, str) and len(v) > MAX_SHOWN else v
+            for k, v in kwargs.items()}
         self.errors.append((row, key, kwargs)
             if len(self.errors) < MAX_ERRORS else None)
 
     def _header(self):
         "Return the header row and the text after it"
-        reader = csv.reader(io.StringIO(self.text))
+        reader = csv.reader(io.StringIO(self.text, newline=''))
         try:
             header = next(reader)
         except StopIteration:
@@ -177,10 +186,10 @@ class BillReader:
             30: '(?:0[1-9]|[12][0-9]|30)', 31: '(?:0[1-9]|[12][0-9]|3[01])',
             }[days]
         patterns = [
-            '((?!0086)[0-9]+)',
+            '((?!0086)[0-9]{1,%d})' % MAX_NUMBER,
             '(%04d-%02d-%s (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])' % (
                 first.year, first.month, day),
-            '((?!0086)[0-9]+)',
+            '((?!0086)[0-9]{1,%d})' % MAX_NUMBER,
             '([0-9]{1,9})',
             '([0-9]{1,12}(?:\\.[0-9]{1,2})?)',
             ]
@@ -203,6 +212,8 @@ class BillReader:
         key = itemgetter(0, 1, 2)
         start = text.find('\n') + 1
         if not start:
+            # one line or other line endings (CR only): the careful path
+            yield None
             return
         seen = set()
         numbers = self.numbers
@@ -230,7 +241,7 @@ class BillReader:
     def _careful(self, index):
         """Yield the rows validated one by one, listing every bad row with
         its number and reason"""
-        reader = csv.reader(io.StringIO(self.text))
+        reader = csv.reader(io.StringIO(self.text, newline=''))
         next(reader)
         i_line, i_start, i_dialled, i_duration, i_cost = index
         width = max(index) + 1
@@ -271,6 +282,10 @@ class BillReader:
             if not line_number:
                 error(row, 'msg_import_line', value=line_raw)
                 continue
+            if len(line_number) > MAX_NUMBER:
+                error(row, 'msg_import_number_long', value=line_raw,
+                    digits=MAX_NUMBER)
+                continue
             start_text = start_raw.strip().replace('/', '-')
             try:
                 start = fromisoformat(start_text)
@@ -281,6 +296,10 @@ class BillReader:
                 continue
             start_text = start.isoformat(' ')
             dialled = normalize_number(dialled_raw)
+            if len(dialled) > MAX_NUMBER:
+                error(row, 'msg_import_number_long', value=dialled_raw,
+                    digits=MAX_NUMBER)
+                continue
             try:
                 duration = int(duration_raw)
             except ValueError:

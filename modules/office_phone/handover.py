@@ -15,6 +15,7 @@ from .phone import REGULATION, DocumentMixin, PenaltyMaker, today
 
 class Handover(DocumentMixin, Workflow, ModelSQL, ModelView):
     "Office phone hand-over"
+    _workflow_guarded = {'state', 'received_by'}
     __name__ = 'office.phone.handover'
     _number_sequence = 'sequence_handover'
     _delete_error = ('msg_handover_delete', 'handover')
@@ -195,3 +196,10 @@ class HandoverLine(ModelSQL):
         ondelete='CASCADE')
     line = fields.Many2One(
         'office.phone.line', "Line", required=True, ondelete='RESTRICT')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # the rights of the hand-over: without them, any user could add or
+        # remove the lines of a hand-over through RPC
+        cls.__access__.add('handover')

@@ -4,6 +4,7 @@
 sharing (OP-3), faults and repairs (OP-4) and violations (OP-9 … OP-11)."""
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
 
 from trytond.i18n import gettext
@@ -12,7 +13,8 @@ from trytond.model import (
 from trytond.model.exceptions import AccessError
 from trytond.modules.company import CompanyReport
 from trytond.modules.company.model import employee_field, set_employee
-from trytond.modules.regulation_base import ApprovalMixin, in_force
+from trytond.modules.regulation_base import (
+    ApprovalMixin, WorkflowGuardMixin, in_force)
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
@@ -36,9 +38,11 @@ def normalize_number(value):
     """
     if not value:
         return ''
-    if value.isdigit() and not value.startswith('0086'):
+    if value.isascii() and value.isdigit() and not value.startswith('0086'):
         return value
-    digits = re.sub(r'\D', '', value)
+    # full-width digits (typed with a Chinese input method) as ASCII
+    value = unicodedata.normalize('NFKC', value)
+    digits = re.sub(r'[^0-9]', '', value)
     if value.lstrip().startswith('+86'):
         digits = digits[2:]
     elif digits.startswith('0086'):
@@ -126,9 +130,10 @@ class PenaltyMaker:
         return penalties
 
 
-class DocumentMixin:
+class DocumentMixin(WorkflowGuardMixin):
     """A numbered document of the regulation: numbered from its sequence
-    on creation, its state changed only through its buttons, deleted only
+    on creation, its workflow fields changed only through its buttons
+    (_workflow_guarded, the state by default), deleted only
     in the states it may be deleted in (the same rules for the requests,
     sharings, faults, incidents, hand-overs and bills)."""
     __slots__ = ()
@@ -138,9 +143,6 @@ class DocumentMixin:
     _delete_states = {'draft', 'cancelled'}
     #: the message refusing the deletion and the name of its parameter
     _delete_error = None
-    #: whether an external write may not change the state (ApprovalMixin
-    #: guards its documents itself)
-    _state_guarded = True
     #: the fields a copy does not keep
     _copy_reset = ['number']
 
@@ -160,11 +162,6 @@ class DocumentMixin:
     def check_modification(cls, mode, records, values=None, external=False):
         super().check_modification(
             mode, records, values=values, external=external)
-        if (cls._state_guarded and mode == 'write' and external
-                and 'state' in (values or {})):
-            raise AccessError(gettext(
-                    'office_phone.msg_state_guarded',
-                    record=', '.join(r.rec_name for r in records[:5])))
         if mode == 'delete':
             message, parameter = cls._delete_error
             for record in records:
@@ -481,7 +478,8 @@ class LineRequest(
     __name__ = 'office.phone.line.request'
     _number_sequence = 'sequence_line_request'
     _delete_error = ('msg_line_request_delete', 'request')
-    _state_guarded = False
+    # ApprovalMixin guards the state of the requests
+    _workflow_guarded = {'done_by'}
     _copy_reset = ['number', 'done_by']
     _rec_name = 'number'
     _approval_regulation = REGULATION

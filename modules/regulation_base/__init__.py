@@ -2,12 +2,12 @@
 # this repository contains the full copyright notices and license terms.
 
 __all__ = [
-    'ApprovalMixin', 'ApprovalWorkflowMixin', 'approval_required',
-    'approval_submitting', 'in_force']
+    'ApprovalMixin', 'ApprovalWorkflowMixin', 'WorkflowGuardMixin',
+    'approval_required', 'approval_submitting', 'in_force']
 
 
 def __getattr__(name):
-    if name in {'ApprovalMixin', 'ApprovalWorkflowMixin',
+    if name in {'ApprovalMixin', 'ApprovalWorkflowMixin', 'WorkflowGuardMixin',
             'approval_required', 'approval_submitting'}:
         from . import approval
         return getattr(approval, name)

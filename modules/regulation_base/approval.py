@@ -575,6 +575,30 @@ def approval_required(func):
     return wrapper
 
 
+class WorkflowGuardMixin(object):
+    """Refuse writes of the workflow fields from outside the buttons.
+
+    ``_workflow_guarded`` names the fields (state, who decided, flags the
+    system sets) that only the buttons and the engine write: readonly only
+    binds the client, a user who may write the record could otherwise set
+    them through RPC.
+    """
+    __slots__ = ()
+    _workflow_guarded = {'state'}
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if mode == 'write' and external and values:
+            guarded = set(cls._workflow_guarded) & set(values)
+            if guarded:
+                raise AccessError(gettext(
+                        'regulation_base.msg_approval_field_guarded',
+                        field=', '.join(sorted(guarded)),
+                        document=', '.join(r.rec_name for r in records[:5])))
+
+
 class ApprovalMixin(object):
     """Make a workflow model go through an approval chain.
 

@@ -22,7 +22,9 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .approval import WorkflowGuardMixin
 from .exceptions import PenaltyError
+from .tools import spreadsheet_text
 
 KINDS = [
     ('fine', "Fine"),
@@ -109,8 +111,9 @@ class PenaltyRule(DeactivableMixin, ModelSQL, ModelView):
         return rules[0]
 
 
-class Penalty(Workflow, ModelSQL, ModelView):
+class Penalty(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Penalty"
+    _workflow_guarded = {'state', 'confirmed_by', 'decided_by'}
     __name__ = 'regulation.penalty'
     _rec_name = 'number'
     _states = {'readonly': Eval('state') != 'draft'}
@@ -531,7 +534,8 @@ class Statement(_PeriodMixin, ModelSQL, ModelView):
 
     @classmethod
     def to_csv(cls, statements):
-        "Return the payroll CSV of statements as bytes (UTF-8 with BOM)"
+        """Return the payroll CSV of statements as bytes (UTF-8 with BOM);
+        the names are neutralised against formula injection"""
         output = io.StringIO()
         writer = csv.writer(output)
         writer.writerow([
@@ -543,9 +547,10 @@ class Statement(_PeriodMixin, ModelSQL, ModelView):
             return str(Decimal(str(value or 0)).quantize(cent))
         for line in statements:
             writer.writerow([
-                    line.employee.party.code or '',
-                    line.employee.rec_name,
-                    line.department.rec_name if line.department else '',
+                    spreadsheet_text(line.employee.party.code),
+                    spreadsheet_text(line.employee.rec_name),
+                    spreadsheet_text(
+                        line.department.rec_name if line.department else ''),
                     amount(line.fines), amount(line.double_charges),
                     amount(line.compensations), amount(line.total)])
         return ('\ufeff' + output.getvalue()).encode('utf-8')

@@ -11,6 +11,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
+from .approval import WorkflowGuardMixin
 from .exceptions import ParameterError, RegulationError
 
 STATES = [
@@ -44,8 +45,9 @@ def _current_employee():
     return user.employee.id if user.employee else None
 
 
-class Document(Workflow, ModelSQL, ModelView):
+class Document(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Regulation"
+    _workflow_guarded = {'state', 'reviewed_by', 'approved_by'}
     __name__ = 'regulation.document'
     _states = {'readonly': Eval('state') != 'draft'}
     name = fields.Char("Title", required=True, translate=True, states=_states)
@@ -283,6 +285,9 @@ class DocumentCompany(ModelSQL):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # the rights of the regulation: without them, any user could put a
+        # regulation in or out of force for a company (RB-6) through RPC
+        cls.__access__.add('document')
         t = cls.__table__()
         cls._sql_constraints += [
             ('document_company_unique', Unique(t, t.document, t.company),
@@ -311,8 +316,9 @@ class Clause(ModelSQL, ModelView):
         return self.code
 
 
-class Objection(Workflow, ModelSQL, ModelView):
+class Objection(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Written objection to a regulation"
+    _workflow_guarded = {'state', 'ruled_by'}
     __name__ = 'regulation.document.objection'
     _states = {'readonly': Eval('state') != 'open'}
     document = fields.Many2One(

@@ -288,6 +288,19 @@ class OfficePhoneTestCase(CompanyTestMixin, ModuleTestCase):
 
     # OP-5
 
+    def test_normalize_number(self):
+        "OP-5: numbers typed by people match the carrier's digits"
+        from trytond.modules.office_phone.phone import normalize_number
+        for value, digits in [
+                ('021-5555 1234', '02155551234'),
+                ('+86 21 5555 1234', '2155551234'),
+                ('0086 21 5555 1234', '2155551234'),
+                # full-width digits of a Chinese input method
+                ('０２１－５５５５１２３４', '02155551234'),
+                ('', ''),
+                ]:
+            self.assertEqual(normalize_number(value), digits, value)
+
     @with_transaction()
     def test_import_reports_every_bad_row(self):
         "OP-5: every bad row is reported with its number, nothing written"
