@@ -198,7 +198,8 @@ class Purchase(metaclass=PoolMeta):
                 if getattr(s, 'inspection_state', None) == 'passed']
             if inspected:
                 stage = 'inspection'
-            if moves and self.shipment_state == 'received':
+            if (moves and all(m.state == 'done' for m in moves)
+                    and all(s.state == 'done' for s in self.shipments)):
                 stage = 'stock'
             if any(i.state in {'posted', 'paid'} for i in self.invoices):
                 stage = 'reconciliation'

@@ -29,6 +29,12 @@ class ShipmentIn(metaclass=PoolMeta):
     questions = fields.One2Many(
         'purchase.flow.question', 'shipment', "Questions to Purchasing",
         readonly=True)
+    inspection_state = fields.Function(fields.Selection([
+                (None, ""),
+                ('pending', "Pending"),
+                ('passed', "Passed"),
+                ('failed', "Failed"),
+                ], "Inspection"), 'get_inspection_state')
 
     @classmethod
     def __setup__(cls):
@@ -39,7 +45,21 @@ class ShipmentIn(metaclass=PoolMeta):
                     'icon': 'tryton-search',
                     'depends': ['state'],
                     },
+                'return_goods': {
+                    'invisible': ((Eval('state') != 'draft')
+                        | (Eval('inspection_state') != 'failed')),
+                    'icon': 'tryton-back',
+                    'depends': ['state', 'inspection_state'],
+                    },
                 })
+
+    def get_inspection_state(self, name):
+        "PF-7: the state of the inspections made at receipt"
+        states = {i.state for i in self.quality_inspections
+            if 'stock.shipment.in:receive' in (i.control.operations or [])}
+        for state in ['failed', 'pending', 'passed']:
+            if state in states:
+                return state
 
     @classmethod
     def copy(cls, shipments, default=None):
@@ -152,7 +172,34 @@ class ShipmentIn(metaclass=PoolMeta):
                         'purchase_flow.msg_receipt_mismatch',
                         shipment=shipment.rec_name,
                         mismatches='\n'.join(mismatches)))
+            if shipment.inspection_state == 'failed':
+                raise ReceiptError(gettext(
+                        'purchase_flow.msg_receipt_inspection_failed',
+                        shipment=shipment.rec_name))
         super().receive(shipments)
+        # PF-7: goods that passed their inspection go to stock
+        passed = [s for s in cls.browse([s.id for s in shipments])
+            if s.state == 'received' and s.inspection_state == 'passed'
+            and in_force('purchase_flow', s.company)]
+        if passed:
+            cls.do(passed)
+
+    @classmethod
+    @ModelView.button
+    def return_goods(cls, shipments):
+        "PF-7: goods that failed their inspection go back to the supplier"
+        pool = Pool()
+        Alert = pool.get('quality.alert')
+        shipments = [s for s in shipments
+            if s.state == 'draft' and s.inspection_state == 'failed']
+        alerts = [a for s in shipments for i in s.quality_inspections
+            for a in i.alerts if a.state in {'open', 'processing'}]
+        to_process = [a for a in alerts if a.state == 'open']
+        if to_process:
+            Alert.process(to_process)
+        if alerts:
+            Alert.resolve(alerts)
+        cls.cancel(shipments)
 
 
 class ReceiptQuestion(Workflow, ModelSQL, ModelView):

@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from trytond.model.exceptions import AccessError
+from trytond.model.exceptions import AccessError, ButtonActionException
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
@@ -625,6 +625,92 @@ class PurchaseFlowTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(ShipmentIn(shipment.id).state, 'received')
         self.assertEqual(Pool().get('purchase.purchase')(
                 purchase.id).chain_stage, 'receipt')
+
+    def _control(self, org):
+        Control = Pool().get('quality.control')
+        control, = Control.create([{
+                    'name': "Incoming goods",
+                    'operations': ['stock.shipment.in:receive'],
+                    'company': org['company'].id,
+                    'points': [('create', [{
+                                    'name': 'conforming',
+                                    'string': "Conforming",
+                                    'type_': 'boolean',
+                                    }])],
+                    }])
+        return control
+
+    def _inspect(self, shipment, conforming):
+        pool = Pool()
+        Control = pool.get('quality.control')
+        Inspection = pool.get('quality.inspection')
+        with set_company(shipment.company):
+            inspections = Control.get_inspections([shipment], 'receive')
+            Inspection.save(inspections)
+        inspection, = inspections
+        inspection.points = {'conforming': conforming}
+        inspection.save()
+        Inspection.process([inspection])
+        return Inspection(inspection.id)
+
+    @with_transaction()
+    def test_inspection_passed(self):
+        "PF-7: goods inspected at receipt; passed, they go to stock"
+        pool = Pool()
+        ShipmentIn = pool.get('stock.shipment.in')
+        org = self._org()
+        self._control(org)
+        purchase = self._confirmed(org)
+        shipment = self._shipment(
+            org, purchase, delivery_note_amount=Decimal(250))
+        with self.assertRaises(ButtonActionException):
+            ShipmentIn.receive([shipment])
+        self.assertEqual(self._inspect(shipment, True).state, 'passed')
+        shipment = ShipmentIn(shipment.id)
+        self.assertEqual(shipment.inspection_state, 'passed')
+        ShipmentIn.receive([shipment])
+        self.assertEqual(ShipmentIn(shipment.id).state, 'done')
+        self.assertEqual(Pool().get('purchase.purchase')(
+                purchase.id).chain_stage, 'stock')
+
+    @with_transaction()
+    def test_inspection_failed(self):
+        "PF-7: failed goods are remedied and inspected again, or returned"
+        pool = Pool()
+        ShipmentIn = pool.get('stock.shipment.in')
+        Inspection = pool.get('quality.inspection')
+        org = self._org()
+        self._control(org)
+        purchase = self._confirmed(org)
+        shipment = self._shipment(
+            org, purchase, delivery_note_amount=Decimal(250))
+        inspection = self._inspect(shipment, False)
+        self.assertEqual(inspection.state, 'failed')
+        with self.assertRaises(ReceiptError):
+            ShipmentIn.receive([ShipmentIn(shipment.id)])
+        # the alert resolved without a new inspection is not enough
+        Alert = pool.get('quality.alert')
+        alert, = inspection.alerts
+        Alert.process([alert])
+        Alert.resolve([alert])
+        with self.assertRaises(ReceiptError):
+            ShipmentIn.receive([ShipmentIn(shipment.id)])
+        with as_user(org['user_buyer']):
+            with self.assertRaises(AccessButtonError):
+                ShipmentIn.return_goods([ShipmentIn(shipment.id)])
+        with as_user(org['user_keeper']):
+            ShipmentIn.return_goods([ShipmentIn(shipment.id)])
+        self.assertEqual(ShipmentIn(shipment.id).state, 'cancelled')
+        # a remedied delivery passes a new inspection
+        purchase = self._confirmed(org)
+        shipment = self._shipment(
+            org, purchase, delivery_note_amount=Decimal(250))
+        inspection = self._inspect(shipment, False)
+        Inspection.pending([inspection])
+        Inspection.write([inspection], {'points': {'conforming': True}})
+        Inspection.process([inspection])
+        ShipmentIn.receive([ShipmentIn(shipment.id)])
+        self.assertEqual(ShipmentIn(shipment.id).state, 'done')
 
 
 del ModuleTestCase
