@@ -41,7 +41,9 @@ class PurchaseRequest(metaclass=PoolMeta):
                 continue
             if request.urgent_requisition:
                 continue
-            if not request.plan or request.plan.state != 'approved':
+            if (not request.promotion
+                    and (not request.plan
+                        or request.plan.state != 'approved')):
                 raise SourcingError(gettext(
                         'purchase_flow.msg_request_plan',
                         request=request.rec_name))
@@ -179,9 +181,7 @@ class Purchase(metaclass=PoolMeta):
     def urgent_to_complete(self):
         "The urgent requisitions still to complete (PF-3)"
         Requisition = Pool().get('purchase.requisition')
-        return [r for r in Requisition.browse(
-                self.__class__.requisitions.get([self], 'requisitions')[
-                    self.id])
+        return [r for r in Requisition.browse(self.get_requisitions(None))
             if r.completion_state == 'to_complete']
 
     def get_chain_stage(self, name):

@@ -291,8 +291,7 @@ class Requisition(ApprovalMixin, metaclass=PoolMeta):
             stage = 'need'
         else:
             stage = 'plan'
-            purchases = self.__class__.purchases.get(
-                [self], 'purchases')[self.id]
+            purchases = self.get_purchases('purchases')
             requests = [r for l in self.lines for r in l.purchase_requests]
             if any(r.quotation_lines for r in requests):
                 stage = 'sourcing'
@@ -446,6 +445,13 @@ class PurchaseRequest(metaclass=PoolMeta):
     choice_justification = fields.Text(
         "Choice Justification",
         help="Why the preferred quotation is not the cheapest (PF-4).")
+
+    @property
+    def promotion(self):
+        "The promotion whose funds the GM approved, if any (PF-10)"
+        PromotionLine = Pool().get('purchase.flow.promotion.line')
+        if isinstance(self.origin, PromotionLine):
+            return self.origin.promotion
 
     @property
     def urgent_requisition(self):

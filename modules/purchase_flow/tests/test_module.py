@@ -2,13 +2,15 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 from decimal import Decimal
+from unittest.mock import patch
 
 from trytond.model.exceptions import AccessError, ButtonActionException
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.purchase_flow.exceptions import (
-    PurchaseFlowError, ReceiptError, RequisitionError, SourcingError)
+    PurchaseFlowError, ReceiptError, RequisitionError, SourcingError,
+    SupplierWarning)
 from trytond.modules.regulation_base.exceptions import ApproverError
 from trytond.modules.regulation_base.tests import (
     as_user, assign_role, create_department, create_staff, create_user)
@@ -711,6 +713,206 @@ class PurchaseFlowTestCase(CompanyTestMixin, ModuleTestCase):
         Inspection.process([inspection])
         ShipmentIn.receive([ShipmentIn(shipment.id)])
         self.assertEqual(ShipmentIn(shipment.id).state, 'done')
+
+    @with_transaction()
+    def test_supplier_evaluation(self):
+        "PF-9: weighted scores from inspections, receipts, prices, ranking"
+        pool = Pool()
+        Evaluation = pool.get('purchase.flow.evaluation')
+        ShipmentIn = pool.get('stock.shipment.in')
+        Move = pool.get('stock.move')
+        org = self._org()
+        self._control(org)
+        # a good delivery, inspected and passed
+        purchase = self._confirmed(org)
+        shipment = self._shipment(
+            org, purchase, delivery_note_amount=Decimal(250))
+        self._inspect(shipment, True)
+        ShipmentIn.receive([ShipmentIn(shipment.id)])
+        # a short one, questioned, and failed at inspection
+        purchase = self._confirmed(org)
+        shipment = self._shipment(
+            org, purchase, delivery_note_amount=Decimal(200))
+        move, = shipment.incoming_moves
+        Move.write([move], {'quantity': 8})
+        ShipmentIn.check_receipt([shipment])
+        self._inspect(ShipmentIn(shipment.id), False)
+        start = _today() - dt.timedelta(days=30)
+        end = _today() + dt.timedelta(days=30)
+        evaluation, = Evaluation.evaluate(org['company'], start, end)
+        self.assertEqual(evaluation.supplier, org['suppliers'][0])
+        scores = {l.criterion.code: l.score for l in evaluation.lines}
+        self.assertEqual(scores['quality'], Decimal(50))
+        self.assertEqual(scores['delivery'], Decimal(50))
+        self.assertEqual(scores['late'], Decimal(100))
+        self.assertEqual(scores['price'], Decimal(100))
+        self.assertIsNone(scores['cooperation'])
+        # weights: quality 30, delivery 20, price 20, late 15 (of 85)
+        self.assertEqual(evaluation.score, Decimal('70.59'))
+        line, = [l for l in evaluation.lines
+            if l.criterion.code == 'cooperation']
+        line.score = Decimal(40)
+        line.save()
+        Evaluation.do([evaluation])
+        evaluation = Evaluation(evaluation.id)
+        self.assertEqual(evaluation.state, 'done')
+        self.assertEqual(evaluation.score, Decimal('66.00'))
+        self.assertEqual(evaluation.rank, 1)
+        with as_user(org['user_buyer']):
+            with self.assertRaises(AccessError):
+                Evaluation.write([evaluation], {'score': 100})
+        with as_user(org['user_clerk']):
+            with self.assertRaises(AccessError):
+                Evaluation.search([])
+
+    @with_transaction()
+    def test_evaluation_aftersales_defects(self):
+        "PF-9, AS-8: after-sales defects of the supplier lower its quality"
+        pool = Pool()
+        Evaluation = pool.get('purchase.flow.evaluation')
+        org = self._org()
+        evaluation, = Evaluation.create([{
+                    'company': org['company'].id,
+                    'supplier': org['suppliers'][0].id,
+                    'start_date': _today().replace(day=1),
+                    'end_date': _today(),
+                    }])
+        # without aftersales_service nothing is counted
+        self.assertEqual(evaluation.aftersales_defects(), 0)
+        calls = []
+
+        class Complaint:
+            @classmethod
+            def supplier_defect_counts(
+                    cls, supplier_ids, start_date, end_date, company=None):
+                calls.append((supplier_ids, start_date, end_date, company))
+                return {supplier_ids[0]: 3}
+        get = Pool.get
+
+        def stub_get(self, name, type='model'):
+            if name == 'sale.complaint':
+                return Complaint
+            return get(self, name, type=type)
+        with patch.object(Pool, 'get', stub_get):
+            self.assertEqual(evaluation.aftersales_defects(), 3)
+            self.assertEqual(
+                evaluation.get_scores()['quality'], Decimal(70))
+        self.assertEqual(calls[-1:], [([org['suppliers'][0].id],
+                    evaluation.start_date, evaluation.end_date,
+                    org['company'].id)])
+
+    @with_transaction()
+    def test_supplier_warning(self):
+        "PF-9: a supplier under the threshold is warned on new quotations"
+        pool = Pool()
+        Evaluation = pool.get('purchase.flow.evaluation')
+        Quotation = pool.get('purchase.request.quotation')
+        org = self._org()
+        weak, good = org['suppliers'][:2]
+        for supplier, score in [(weak, Decimal(45)), (good, Decimal(90))]:
+            evaluation, = Evaluation.create([{
+                        'company': org['company'].id,
+                        'supplier': supplier.id,
+                        'start_date': _today().replace(day=1),
+                        'end_date': _today(),
+                        }])
+            Evaluation.write([evaluation], {
+                    'score': score, 'state': 'done'})
+        request = self._request(org)
+        quotations = Quotation.create([{
+                    'company': org['company'].id,
+                    'supplier': s.id,
+                    'lines': [('create', [{
+                                    'request': request.id,
+                                    'quantity': 10,
+                                    'unit': request.unit.id,
+                                    }])],
+                    } for s in [weak, good]])
+        self.assertEqual(quotations[0].supplier_score, Decimal(45))
+        with as_user(org['user_buyer']):
+            Quotation.send([quotations[1]])
+            with self.assertRaises(SupplierWarning):
+                Quotation.send([quotations[0]])
+        self.assertEqual(Quotation(quotations[0].id).state, 'draft')
+
+    @with_transaction()
+    def test_promotion(self):
+        "PF-10: the GM approves the purchasing funds of a weekly promotion"
+        pool = Pool()
+        Promotion = pool.get('purchase.flow.promotion')
+        Request = pool.get('purchase.request')
+        org = self._org()
+        with as_user(org['user_buyer']):
+            promotion, = Promotion.create([{
+                        'company': org['company'].id,
+                        'name': "Back to school",
+                        'employee': org['buyer'].id,
+                        'meeting_date': _today(),
+                        'start_date': _today() + dt.timedelta(days=7),
+                        'end_date': _today() + dt.timedelta(days=14),
+                        'warehouse': org['warehouse'].id,
+                        'lines': [('create', [{
+                                        'product': org['product'].id,
+                                        'promotion_price': Decimal('29'),
+                                        'quantity': 200,
+                                        'unit_cost': Decimal('21'),
+                                        }])],
+                        }])
+            Promotion.submit([promotion])
+        promotion = Promotion(promotion.id)
+        self.assertEqual(promotion.funds, Decimal('4200.00'))
+        self.assertEqual(
+            [a.approver for a in promotion.approvals], [org['gm']])
+        with as_user(org['user_buyer']):
+            with self.assertRaises(ApproverError):
+                self._decide(org['user_buyer'], promotion)
+        self._decide(org['user_gm'], promotion)
+        promotion = Promotion(promotion.id)
+        self.assertEqual(promotion.state, 'approved')
+        request, = promotion.lines[0].requests
+        self.assertEqual(request.quantity, 200)
+        # the GM approved the funds: no purchase plan, but quotations
+        with self.assertRaises(SourcingError) as cm:
+            Request.check_sourcing([request])
+        self.assertIn('quotations', str(cm.exception))
+
+    @with_transaction()
+    def test_chain_overview(self):
+        "PF-11: the stage of the whole chain on the requisition and purchase"
+        pool = Pool()
+        Requisition = pool.get('purchase.requisition')
+        Line = pool.get('purchase.requisition.line')
+        Request = pool.get('purchase.request')
+        org = self._org()
+        requisition = self._requisition(
+            org, [(org['product'], 10, Decimal('25'))])
+        self.assertEqual(requisition.chain_stage, 'need')
+        self.assertEqual(requisition.chain_progress, 0.1)
+        with as_user(org['user_clerk']):
+            Requisition.wait([requisition])
+        for key in ['head', 'vp']:
+            self._decide(org['user_' + key], requisition)
+        with as_user(org['user_keeper']):
+            Line.write(list(requisition.lines), {'purchase_quantity': 10})
+        for key in ['keeper', 'gm']:
+            self._decide(org['user_' + key], requisition)
+        Requisition.process([Requisition(requisition.id)])
+        requisition = Requisition(requisition.id)
+        self.assertEqual(requisition.chain_stage, 'plan')
+        request, = requisition.lines[0].purchase_requests
+        lines = [self._quote(org, request, s, p) for s, p in zip(
+                org['suppliers'], [Decimal(24), Decimal(23), Decimal(22)])]
+        self.assertEqual(Requisition(requisition.id).chain_stage, 'sourcing')
+        Request.write([request], {'preferred_quotation_line': lines[2].id})
+        self.assertEqual(
+            Requisition(requisition.id).chain_stage, 'negotiation')
+        purchase = self._confirmed(org)
+        Request.write([request], {'purchase_line': purchase.lines[0].id})
+        requisition = Requisition(requisition.id)
+        self.assertEqual(requisition.purchases, (purchase,))
+        self.assertEqual(requisition.chain_stage, 'contract')
+        self.assertEqual(purchase.requisitions, (requisition,))
+        self.assertEqual(requisition.chain_progress, 0.5)
 
 
 del ModuleTestCase
