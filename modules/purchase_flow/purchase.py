@@ -208,30 +208,3 @@ class Purchase(metaclass=PoolMeta):
         if name == 'chain_progress':
             return (STAGE_ORDER.index(stage) + 1) / len(STAGE_ORDER)
         return stage
-
-
-class Invoice(metaclass=PoolMeta):
-    __name__ = 'account.invoice'
-
-    @classmethod
-    def post(cls, invoices):
-        "PF-3: an urgent purchase is paid only once its requisition is done"
-        pool = Pool()
-        PurchaseLine = pool.get('purchase.line')
-        for invoice in invoices:
-            if invoice.type != 'in':
-                continue
-            for line in invoice.lines:
-                origin = getattr(line, 'origin', None)
-                if not isinstance(origin, PurchaseLine):
-                    continue
-                purchase = origin.purchase
-                if not in_force('purchase_flow', purchase.company):
-                    continue
-                pending = purchase.urgent_to_complete
-                if pending:
-                    raise PurchaseFlowError(gettext(
-                            'purchase_flow.msg_invoice_urgent',
-                            invoice=invoice.rec_name,
-                            requisition=pending[0].rec_name))
-        super().post(invoices)
