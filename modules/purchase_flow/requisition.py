@@ -27,6 +27,19 @@ def _today():
     return Pool().get('ir.date').today()
 
 
+def _only_quantities(actions, line_ids):
+    '''Tell whether One2Many actions only write the quantities to buy
+    (the client adds the lines it writes back again)'''
+    for action in actions:
+        if action[0] == 'add' and set(action[1]) <= line_ids:
+            continue
+        if action[0] == 'write' and all(
+                set(v) <= {'purchase_quantity'} for v in action[2::2]):
+            continue
+        return False
+    return True
+
+
 class Requisition(ApprovalMixin, metaclass=PoolMeta):
     __name__ = 'purchase.requisition'
     _approval_regulation = 'purchase_flow'
@@ -154,6 +167,11 @@ class Requisition(ApprovalMixin, metaclass=PoolMeta):
             mode, requisitions, values=values, external=external)
         if mode == 'write' and external and values:
             locked = _LOCKED & set(values)
+            line_ids = {l.id for r in requisitions for l in r.lines}
+            if 'lines' in locked and _only_quantities(
+                    values['lines'], line_ids):
+                # the keeper's quantities, checked on the lines
+                locked.discard('lines')
             if locked:
                 for requisition in requisitions:
                     if requisition.state != 'draft':
