@@ -9,9 +9,9 @@ client shows:
   approved by the sales head and the sales VP, whose quantities the
   warehouse keeper (高峰, login warehouse) has set: it waits for his
   decision in "My Approvals to Do";
-- the requisition of 李娜 for copy paper, approved through the chain and
-  processed by purchasing into the monthly purchase plan, waiting for the
-  general manager (gm) then finance;
+- the requisition of 李娜 for two demonstration terminals, approved through
+  the chain and processed by purchasing into the monthly purchase plan,
+  waiting for the general manager (gm) then finance;
 - an urgent toner purchase of 李娜 approved by the sales head, still to
   complete before it is reimbursed or paid;
 - a weekly promotion of 周涛 (purchasing_head) whose funds wait for the
@@ -69,7 +69,7 @@ def setup_groups(cfg):
 
 
 def setup_products(cfg):
-    "Make the goods purchasable and add the office supplies"
+    "Make the goods of the base demo purchasable"
     Template = Model.get('product.template', config=cfg)
     Uom = Model.get('product.uom', config=cfg)
     unit, = Uom.find([('name', '=', 'Unit')], limit=1)
@@ -78,18 +78,6 @@ def setup_products(cfg):
         template.purchasable = True
         template.purchase_uom = unit
     Template.save(templates)
-    for name, price in [
-            ("复印纸 A4（500张/包）", Decimal('25')),
-            ("激光打印机硒鼓 HP-88A", Decimal('85')),
-            ]:
-        # saved one by one: a save mixing new and existing templates fails
-        # on the company values of the new ones
-        template = Template(
-            name=name, type='goods', default_uom=unit, list_price=price)
-        template.purchasable = True
-        template.purchase_uom = unit
-        template.save()
-        templates.append(template)
     return {t.name: t.products[0] for t in templates}
 
 
@@ -135,8 +123,8 @@ def requisition(cfg, login, lines, reason, need='stock', urgent=False,
     Product = Model.get('product.product', config=ucfg)
     Location = Model.get('stock.location', config=ucfg)
     warehouse, = Location.find([('type', '=', 'warehouse')], limit=1)
-    product_ids = [p.id for p, _, _ in lines]
-    units = {i: Product(i).purchase_uom.id for i in product_ids}
+    units = {p.id: Product(p.id).purchase_uom.id for p, _, _ in lines
+        if not isinstance(p, str)}
     # created in one call, as the client saves the form
     record_id, = Requisition._proxy.create([{
                 'warehouse': warehouse.id,
@@ -145,16 +133,22 @@ def requisition(cfg, login, lines, reason, need='stock', urgent=False,
                 'reason': reason,
                 'description': reason.split('，')[0],
                 'supply_date': dt.date.today() + dt.timedelta(days=days),
-                'lines': [('create', [{
-                                'product': p.id,
-                                'unit': units[p.id],
-                                'quantity': quantity,
-                                'unit_price': Decimal(price),
-                                } for p, quantity, price in lines])],
+                'lines': [('create', [_line(p, quantity, price, units)
+                            for p, quantity, price in lines])],
                 }], ucfg.context)
     record = Requisition(record_id)
     record.click('wait')
     return record
+
+
+def _line(product, quantity, price, units):
+    "The values of a line of product or, for a string, of a description"
+    values = {'quantity': quantity, 'unit_price': Decimal(price)}
+    if isinstance(product, str):
+        values['description'] = product
+    else:
+        values.update({'product': product.id, 'unit': units[product.id]})
+    return values
 
 
 def load(cfg, demo):
@@ -162,8 +156,8 @@ def load(cfg, demo):
     products = setup_products(cfg)
     sensor = products["传感器模组 ZS-10"]
     gateway = products["工业网关 ZG-200"]
-    paper = products["复印纸 A4（500张/包）"]
-    toner = products["激光打印机硒鼓 HP-88A"]
+    terminal = products["智能数据采集终端 ZD-100"]
+    toner = "激光打印机硒鼓 HP-88A"
 
     # PF-2: waiting for the warehouse keeper, who has set the quantities
     tender = requisition(cfg, 'zhang.wei', [
@@ -175,8 +169,8 @@ def load(cfg, demo):
         {gateway.name: 3})
 
     # PF-2: approved, processed and planned; the plan waits for the GM
-    office = requisition(cfg, 'li.na', [(paper, 40, '25')],
-        "销售部第四季度打印投标文件及合同用纸")
+    office = requisition(cfg, 'li.na', [(terminal, 2, '4500')],
+        "北京华信电子科技有限公司现场演示用数据采集终端")
     approve_until(cfg, office)
     Requisition = Model.get('purchase.requisition', config=user_config(
             cfg, 'purchasing_head'))
@@ -201,20 +195,25 @@ def load(cfg, demo):
     approve_until(cfg, urgent)
 
     # PF-10: a weekly promotion waiting for the GM
-    Promotion = Model.get('purchase.flow.promotion', config=user_config(
-            cfg, 'purchasing_head'))
-    Product = Model.get('product.product', config=user_config(
-            cfg, 'purchasing_head'))
+    ucfg = user_config(cfg, 'purchasing_head')
+    Promotion = Model.get('purchase.flow.promotion', config=ucfg)
+    Location = Model.get('stock.location', config=ucfg)
+    warehouse, = Location.find([('type', '=', 'warehouse')], limit=1)
     monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
-    promotion = Promotion(name="双十二工业网关促销",
-        meeting_date=monday, start_date=monday + dt.timedelta(days=14),
-        end_date=monday + dt.timedelta(days=20))
-    line = promotion.lines.new(product=Product(gateway.id))
-    line.promotion_price = Decimal('2399')
-    line.quantity = 10
-    line.unit_cost = Decimal('2100')
-    promotion.save()
-    promotion.click('submit')
+    promotion_id, = Promotion._proxy.create([{
+                'name': "双十二工业网关促销",
+                'meeting_date': monday,
+                'start_date': monday + dt.timedelta(days=14),
+                'end_date': monday + dt.timedelta(days=20),
+                'warehouse': warehouse.id,
+                'lines': [('create', [{
+                                'product': gateway.id,
+                                'promotion_price': Decimal('2399'),
+                                'quantity': 10,
+                                'unit_cost': Decimal('2100'),
+                                }])],
+                }], ucfg.context)
+    Promotion(promotion_id).click('submit')
     log('purchase_flow: a requisition waiting for the warehouse keeper '
         '(warehouse), a purchase plan and a promotion waiting for the '
         'general manager (gm), an urgent requisition to complete')
