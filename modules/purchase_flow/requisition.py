@@ -93,6 +93,13 @@ class Requisition(ApprovalMixin, metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # the chain decides: Tryton's approval buttons stay for the
+        # requisitions approved at once (regulation not in force)
+        for name in ['approve', 'reject']:
+            button = cls._buttons[name]
+            button['invisible'] = (
+                button['invisible'] | (Eval('approval_state') == 'pending'))
+            button['depends'] = list(button['depends']) + ['approval_state']
         cls._buttons.update({
                 'complete': {
                     'invisible': Eval('completion_state') != 'to_complete',
