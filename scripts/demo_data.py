@@ -491,6 +491,8 @@ PARAMETERS = [
     ('purchase_urgent_max_amount', '紧急采购金额上限', 'amount', 100, 'PF-3',
         None),
     ('purchase_min_quotations', '最少报价家数', 'count', 3, 'PF-4', None),
+    ('purchase_supplier_min_score', '供应商评价警示分数线', 'number', 60,
+        'PF-9', None),
     ]
 
 # code, name, clause, points, fine, kind (RB-3, OP-7..OP-12)
