@@ -190,7 +190,7 @@ class Complaint(metaclass=PoolMeta):
     def on_change_with_return_fee_rate(self, name=None):
         if (self.return_reason == 'no_reason' and self.vat_invoice_issued
                 and not self.vat_original_returned and self.company):
-            return parameter('return_vat_fee_rate', self.company, 14)
+            return parameter('vat_return_fee', self.company, 14)
         return Decimal(0)
 
     @classmethod
@@ -343,11 +343,14 @@ class Complaint(metaclass=PoolMeta):
     @ModelView.button
     def approve(cls, complaints):
         for complaint in complaints:
-            if (complaint.quality and not complaint.verified
-                    and in_force(REGULATION, complaint.company)):
+            if not in_force(REGULATION, complaint.company):
+                continue
+            if complaint.quality and not complaint.verified:
                 raise ComplaintError(gettext(
                         'aftersales_service.msg_complaint_not_verified',
                         complaint=complaint.rec_name))
+            # approving queues the processing: refuse at once what it would
+            complaint.check_return_rules()
         super().approve(complaints)
 
     @classmethod

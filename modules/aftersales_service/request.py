@@ -498,7 +498,7 @@ class Request(Workflow, ModelSQL, ModelView):
         if self.chargeable:
             if self.urgency == 'urgent':
                 quotation_hours = hours(
-                    'quotation_urgent_hours', self.company, 8)
+                    'urgent_quotation_hours', self.company, 8)
             else:
                 quotation_hours = hours('quotation_hours', self.company, 48)
             quotation = CalendarDay.add_working_hours(

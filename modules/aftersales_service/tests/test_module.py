@@ -317,7 +317,7 @@ class AftersalesServiceTestCase(CompanyTestMixin, ModuleTestCase):
                 CalendarDay.add_working_hours(company, friday, 48))
             self.assertEqual(urgent.quotation_deadline,
                 CalendarDay.add_working_hours(company, friday, 8))
-            set_parameter('aftersales_quotation_urgent_hours', 4)
+            set_parameter('aftersales_urgent_quotation_hours', 4)
             self.assertEqual(urgent.compute_deadlines()[1],
                 CalendarDay.add_working_hours(company, friday, 4))
 
@@ -733,7 +733,7 @@ class AftersalesServiceTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(fee.return_fee_rate, Decimal(0))
             fee.vat_original_returned = False
             fee.save()
-            set_parameter('aftersales_return_vat_fee_rate', 10)
+            set_parameter('aftersales_vat_return_fee', 10)
             self.assertEqual(fee.return_fee_rate, Decimal(10))
 
     # AS-10
