@@ -26,8 +26,8 @@ GROUPS = {
     'purchasing_head': ['group_aftersales_purchasing'],
     'sales_head': ['group_aftersales'],
     }
-CUSTOMER = '苏州精工机械有限公司'
-SUPPLIER = '宁波恒力轴承有限公司'
+CUSTOMER = '杭州西湖数据服务有限公司'
+SUPPLIER = '东莞联创电子元器件有限公司'
 
 
 def _grant_groups(cfg, demo):
@@ -83,11 +83,8 @@ def load(cfg, demo):
     Party = Model.get('party.party', config=cfg)
     Product = Model.get('product.product', config=cfg)
     _grant_groups(cfg, demo)
-    customer = Party(name=CUSTOMER)
-    customer.contact_mechanisms.new(type='phone', value='0512-66881234')
-    customer.save()
-    supplier = Party(name=SUPPLIER)
-    supplier.save()
+    customer, = Party.find([('name', '=', CUSTOMER)])
+    supplier, = Party.find([('name', '=', SUPPLIER)])
     products = Product.find([('name', '=', '智能数据采集终端 ZD-100')])
     if not products:
         log("aftersales_service: no demo product, skipped")
@@ -104,6 +101,10 @@ def load(cfg, demo):
 
     desk = user_config(cfg, 'aftersales_head')
     tech = user_config(cfg, 'sun.hao')
+    DeskParty = Model.get('party.party', config=desk)
+    DeskProduct = Model.get('product.product', config=desk)
+    DeskSale = Model.get('sale.sale', config=desk)
+    TechProduct = Model.get('product.product', config=tech)
     Request = Model.get('aftersales.request', config=desk)
     Dispatch = Model.get('aftersales.dispatch', config=desk)
     Survey = Model.get('aftersales.survey', config=desk)
@@ -111,7 +112,7 @@ def load(cfg, demo):
     technician = Employee(demo.employees['sun.hao'].id)
 
     def register(**values):
-        request = Request(customer=Party(customer.id, config=desk),
+        request = Request(customer=DeskParty(customer.id),
             **values)
         request.save()
         request.click('answer')
@@ -120,7 +121,7 @@ def load(cfg, demo):
     def dispatch(request, hours, log_text, part=None, done=True):
         visit = Dispatch(request=request, technician=technician,
             planned=now - dt.timedelta(hours=hours + 1),
-            place='苏州工业园区星湖街 88 号', travel_cost=Decimal('260'))
+            place='杭州市西湖区文三路 90 号', travel_cost=Decimal('260'))
         visit.save()
         if done:
             tech_dispatch = Model.get('aftersales.dispatch', config=tech)
@@ -129,7 +130,7 @@ def load(cfg, demo):
             visit.left = now - dt.timedelta(hours=hours - 2)
             visit.work_log = log_text
             if part:
-                visit.parts.new(product=Product(part.id, config=tech),
+                visit.parts.new(product=TechProduct(part.id),
                     quantity=1, original=True)
             visit.save()
             visit.click('do')
@@ -137,8 +138,8 @@ def load(cfg, demo):
 
     # 1. in-warranty repair, closed with its report and survey (AS-2, AS-5)
     repair = register(channel='phone', kind='repair',
-        product=Product(terminal.id, config=desk), serial='ZD100-2407-0032',
-        sale=Sale(recent.id, config=desk), fault='E42',
+        product=DeskProduct(terminal.id), serial='ZD100-2407-0032',
+        sale=DeskSale(recent.id), fault='E42',
         cause='manufacture', contact='王工 13912345678',
         received=now - dt.timedelta(days=20),
         required_on_site=now - dt.timedelta(days=19),
@@ -159,8 +160,8 @@ def load(cfg, demo):
 
     # 2. out of warranty: quoted, waiting for the customer (AS-2)
     quoted = register(channel='email', kind='repair',
-        product=Product(terminal.id, config=desk), serial='ZD100-2309-0005',
-        sale=Sale(old.id, config=desk), fault='P03',
+        product=DeskProduct(terminal.id), serial='ZD100-2309-0005',
+        sale=DeskSale(old.id), fault='P03',
         contact='李经理', description='电源模块损坏')
     quoted.quotation_parts = Decimal('1200')
     quoted.quotation_travel = Decimal('300')
@@ -168,16 +169,16 @@ def load(cfg, demo):
 
     # 3. installation and commissioning in progress (AS-10)
     installation = register(channel='letter', kind='installation',
-        product=Product(terminal.id, config=desk),
-        serial='ZD100-2410-0101', sale=Sale(recent.id, config=desk),
+        product=DeskProduct(terminal.id),
+        serial='ZD100-2410-0101', sale=DeskSale(recent.id),
         installation_deadline=today + dt.timedelta(days=10),
         description='新增 10 台终端安装调试及操作培训')
     installation.click('start')
 
     # 4. urgent repair dispatched to 孙浩, parts on their way (AS-3)
     urgent = register(channel='phone', kind='repair', urgency='urgent',
-        product=Product(terminal.id, config=desk),
-        serial='ZD100-2407-0032', sale=Sale(recent.id, config=desk),
+        product=DeskProduct(terminal.id),
+        serial='ZD100-2407-0032', sale=DeskSale(recent.id),
         fault='E42', cause='manufacture', parts_urgent=True,
         parts_requested=now - dt.timedelta(hours=2),
         required_on_site=now + dt.timedelta(hours=4),
@@ -198,14 +199,17 @@ def load(cfg, demo):
         complaint.investigation = '拆检发现传感器插座虚焊, 为外购件焊接缺陷'
         complaint.root_cause = '供应商焊接工艺不良'
         complaint.responsibility = 'supplier'
-        complaint.supplier = Party(supplier.id, config=quality)
+        complaint.supplier = Model.get(
+            'party.party', config=quality)(supplier.id)
         complaint.capa_actions.new(kind='corrective',
             description='更换同批次传感器插座并全检库存',
-            owner=technician, due_date=today, done_date=today,
+            owner=Model.get('company.employee', config=quality)(
+                technician.id), due_date=today, done_date=today,
             result='库存 120 只全检, 剔除 3 只')
         complaint.capa_actions.new(kind='preventive',
             description='要求供应商整改焊接工艺并提交 8D 报告',
-            owner=Employee(demo.employees['aftersales_head'].id),
+            owner=Model.get('company.employee', config=quality)(
+                demo.employees['aftersales_head'].id),
             due_date=today, done_date=today,
             result='供应商已提交 8D 报告并改进焊接工装')
         complaint.save()

@@ -815,6 +815,21 @@ class AftersalesServiceTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(plain.priority, 0)
             send.assert_not_called()
 
+    @with_transaction()
+    def test_key_account_complaint_count(self):
+        "AS-11, KA-8: the yearly complaints of an account are the real ones"
+        Complaint = Pool().get('sale.complaint')
+        from trytond.modules.aftersales_service.key_account import (
+            complaint_count)
+        org = self._org()
+        with set_company(org['company']):
+            self._complaint(org)
+            Complaint.cancel([self._complaint(org)])
+            self._complaint(org, date=dt.date(2025, 6, 1))
+            self.assertEqual(complaint_count(
+                    org['customer'], org['company'],
+                    dt.date(2026, 1, 1), dt.date(2026, 12, 31)), 1)
+
     # AS-12
 
     @with_transaction()
