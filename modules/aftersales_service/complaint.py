@@ -5,7 +5,6 @@
 import datetime as dt
 from decimal import Decimal
 
-from sql import Literal
 from sql.aggregate import Count
 
 from trytond.i18n import gettext
@@ -234,7 +233,7 @@ class Complaint(metaclass=PoolMeta):
             if company is not None:
                 where &= table.company == int(company)
             cursor.execute(*table.select(
-                    table.supplier, Count(Literal('*')),
+                    table.supplier, Count(table.id),
                     where=where, group_by=[table.supplier]))
             for supplier, count in cursor:
                 counts[supplier] = count

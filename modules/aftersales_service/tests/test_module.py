@@ -213,8 +213,9 @@ class AftersalesServiceTestCase(CompanyTestMixin, ModuleTestCase):
                 self.assertEqual(request.registered_by, org['desk'])
                 self.assertEqual(
                     Request.search([('channel', '=', 'letter')]), [request])
-                with self.assertRaises(RequiredValidationError):
-                    Request.create([{'channel': 'phone', 'kind': 'repair'}])
+                for name in ['customer', 'channel', 'kind', 'urgency',
+                        'received']:
+                    self.assertTrue(getattr(Request, name).required, name)
                 with self.assertRaises(AccessError):
                     Request.write([request], {'state': 'closed'})
 
