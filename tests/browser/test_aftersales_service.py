@@ -43,7 +43,6 @@ class AftersalesServiceWebTestCase(BrowserTestCase):
         """Type text into the Many2One field and let sao complete it: a
         single match is set at once, several open the search dialog where
         the first row is chosen"""
-        from selenium.webdriver.common.action_chains import ActionChains
         from selenium.webdriver.common.keys import Keys
         element = self.field_input(field)
         element.clear()
@@ -60,8 +59,11 @@ class AftersalesServiceWebTestCase(BrowserTestCase):
         except Exception:  # completed without the search dialog
             rows = []
         if rows:
-            ActionChains(self.driver).double_click(rows[0]).perform()
-            self.sao.wait_idle()
+            # select the row, then OK
+            cells = [c for c in rows[0].find_elements('css selector', 'td')
+                if c.is_displayed() and c.size['width']]
+            cells[-1].click()
+            self.sao.click_button('OK')
             self.sao.wait(lambda d: not dialog_rows(d),
                 message="the search dialog stays open")
 
