@@ -13,7 +13,7 @@ from trytond.modules.company.model import employee_field
 from trytond.modules.regulation_base import in_force
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .exceptions import ComplaintError, ReturnRuleError
@@ -225,7 +225,7 @@ class Complaint(metaclass=PoolMeta):
         cursor = Transaction().connection.cursor()
         counts = {int(s): 0 for s in supplier_ids}
         for sub_ids in grouped_slice(list(counts)):
-            where = (reduce_ids(table.supplier, sub_ids)
+            where = (table.supplier.in_(list(sub_ids))
                 & (table.responsibility == 'supplier')
                 & ~table.state.in_(['cancelled', 'rejected'])
                 & (table.date >= start_date)
