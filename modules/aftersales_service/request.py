@@ -412,7 +412,8 @@ class Request(Workflow, ModelSQL, ModelView):
             guarded = {'state', 'answered', 'quoted', 'accepted', 'finished',
                 'report_confirmed', 'warranty', 'chargeable', 'priority',
                 'breached', 'escalated', 'repeat_of', 'complaint',
-                'answer_deadline', 'quotation_deadline', 'full_check'}
+                'answer_deadline', 'quotation_deadline', 'full_check',
+                'registered_by', 'technician_signed_by'}
             if guarded & set(values):
                 raise AccessError(gettext(
                         'aftersales_service.msg_request_workflow_field',

@@ -7,8 +7,7 @@ from decimal import Decimal
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Workflow, fields)
-from trytond.model.exceptions import AccessError
-from trytond.modules.regulation_base import in_force
+from trytond.modules.regulation_base import WorkflowGuardMixin, in_force
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -51,9 +50,10 @@ class Criterion(DeactivableMixin, ModelSQL, ModelView):
         cls._order.insert(0, ('code', 'ASC'))
 
 
-class Evaluation(Workflow, ModelSQL, ModelView):
+class Evaluation(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Supplier Evaluation"
     __name__ = 'purchase.flow.evaluation'
+    _workflow_guarded = {'state', 'score'}
     _states = {'readonly': Eval('state') != 'draft'}
     company = fields.Many2One(
         'company.company', "Company", required=True, states=_states)
@@ -133,17 +133,6 @@ class Evaluation(Workflow, ModelSQL, ModelView):
                     ])
             ranks[evaluation.id] = len(others) + 1
         return ranks
-
-    @classmethod
-    def check_modification(cls, mode, evaluations, values=None,
-            external=False):
-        super().check_modification(
-            mode, evaluations, values=values, external=external)
-        if external and mode == 'write' and values and 'score' in values:
-            raise AccessError(gettext(
-                    'regulation_base.msg_approval_field_guarded',
-                    field='score',
-                    document=', '.join(e.rec_name for e in evaluations[:5])))
 
     @classmethod
     def evaluate(cls, company, start_date, end_date):

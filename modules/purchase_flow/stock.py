@@ -7,7 +7,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import employee_field, set_employee
-from trytond.modules.regulation_base import in_force
+from trytond.modules.regulation_base import WorkflowGuardMixin, in_force
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -202,9 +202,10 @@ class ShipmentIn(metaclass=PoolMeta):
         cls.cancel(shipments)
 
 
-class ReceiptQuestion(Workflow, ModelSQL, ModelView):
+class ReceiptQuestion(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Receipt Question"
     __name__ = 'purchase.flow.question'
+    _workflow_guarded = {'state', 'answered_by'}
     company = fields.Many2One(
         'company.company', "Company", required=True, readonly=True)
     shipment = fields.Many2One(
