@@ -194,15 +194,24 @@ class Sao:
         for element in database:
             if element.is_displayed() and not element.get_attribute(
                     'readonly'):
-                element.clear()
-                element.send_keys(self.database)
-        login_input.clear()
-        login_input.send_keys(login)
+                self._type(element, self.database, timeout)
+        self._type(login_input, login, timeout)
         login_input.send_keys(Keys.ENTER)
         entry = self.visible('.ask-dialog input#ask-dialog-entry', timeout)
         entry.send_keys(password)
         entry.send_keys(Keys.ENTER)
         self.wait_for_main_menu(timeout)
+
+    def _type(self, element, text, timeout=None):
+        """Type text into element until it holds exactly text (the login
+        dialog fills its fields while it starts, mixing with the keys)"""
+        def typed(driver):
+            if element.get_attribute('value') == text:
+                return True
+            element.clear()
+            element.send_keys(text)
+            return element.get_attribute('value') == text
+        self.wait(typed, timeout, "cannot type %r" % text)
 
     def wait_for_main_menu(self, timeout=None):
         "Wait for the menu tree to show its entries"

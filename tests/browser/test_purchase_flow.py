@@ -6,8 +6,6 @@
 """
 import unittest
 
-from selenium.common.exceptions import TimeoutException
-
 from . import test_web_client as base
 from .sao import screenshot_on_failure
 
@@ -15,21 +13,13 @@ from .sao import screenshot_on_failure
 class PurchaseFlowWebTestCase(base.BrowserTestCase):
     "The warehouse keeper approves his step of a requisition"
 
-    def login(self, login):
-        """Log in, once more when the database name was typed incompletely
-        (seen on a loaded machine: "Not found." for "zhidu_e")"""
-        try:
-            self.sao.login(login, base.demo.PASSWORD)
-        except TimeoutException:
-            self.sao.login(login, base.demo.PASSWORD)
-
     @screenshot_on_failure
     def test_keeper_approves_requisition(self):
         """PF-2: the warehouse keeper 高峰 finds the requisition of 张伟, whose
         quantities to buy he has set from the stock, in "My Approvals to
         Do", approves it and the requisition goes on to the general
         manager."""
-        self.login('warehouse')
+        self.sao.login('warehouse', base.demo.PASSWORD)
         self.assert_no_dialog()
         self.sao.open_menu('Regulations', 'My Approvals to Do')
         self.sao.current_tab('My Approvals to Do')
