@@ -8,7 +8,7 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.product import price_digits
-from trytond.modules.regulation_base import ApprovalMixin
+from trytond.modules.regulation_base import ApprovalWorkflowMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -16,7 +16,7 @@ from trytond.transaction import Transaction
 from .exceptions import PurchaseFlowError
 
 
-class Promotion(ApprovalMixin, Workflow, ModelSQL, ModelView):
+class Promotion(ApprovalWorkflowMixin, ModelSQL, ModelView):
     "Promotion Plan"
     __name__ = 'purchase.flow.promotion'
     _approval_regulation = 'purchase_flow'
@@ -59,39 +59,17 @@ class Promotion(ApprovalMixin, Workflow, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order = [('start_date', 'DESC'), ('id', 'DESC')]
-        cls._transitions |= {
-            ('draft', 'waiting'),
-            ('waiting', 'approved'),
-            ('waiting', 'draft'),
-            ('draft', 'cancelled'),
-            ('cancelled', 'draft'),
-            }
-        cls._buttons.update({
-                'submit': {
-                    'invisible': Eval('state') != 'draft',
-                    'readonly': ~Eval('lines', []),
-                    'icon': 'tryton-forward',
-                    'depends': ['state'],
-                    },
-                'draft': {
-                    'invisible': ~Eval('state').in_(['waiting', 'cancelled']),
-                    'icon': 'tryton-back',
-                    'depends': ['state'],
-                    },
-                'cancel': {
-                    'invisible': Eval('state') != 'draft',
-                    'icon': 'tryton-cancel',
-                    'depends': ['state'],
-                    },
-                })
+        # cancelled before submission only, and drafted again
+        cls._transitions.discard(('waiting', 'cancelled'))
+        cls._transitions.add(('cancelled', 'draft'))
+        cls._buttons['submit']['readonly'] = ~Eval('lines', [])
+        cls._buttons['draft']['invisible'] = ~Eval('state').in_(
+            ['waiting', 'cancelled'])
+        cls._buttons['cancel']['invisible'] = Eval('state') != 'draft'
 
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
-
-    @staticmethod
-    def default_state():
-        return 'draft'
 
     @classmethod
     def default_employee(cls):
@@ -132,7 +110,7 @@ class Promotion(ApprovalMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @ApprovalMixin.submitting('waiting')
+    @ApprovalWorkflowMixin.submitting('waiting')
     def submit(cls, promotions):
         for promotion in promotions:
             if not promotion.lines:
@@ -141,7 +119,7 @@ class Promotion(ApprovalMixin, Workflow, ModelSQL, ModelView):
                         promotion=promotion.rec_name))
 
     @classmethod
-    @ApprovalMixin.required
+    @ApprovalWorkflowMixin.required
     @Workflow.transition('approved')
     def approve(cls, promotions):
         "PF-10: the approved funds become purchase requests"
@@ -149,26 +127,6 @@ class Promotion(ApprovalMixin, Workflow, ModelSQL, ModelView):
         Request = pool.get('purchase.request')
         requests = [l.get_request() for p in promotions for l in p.lines]
         Request.save([r for r in requests if r])
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('draft')
-    def draft(cls, promotions):
-        cls.approval_reset(promotions)
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('cancelled')
-    def cancel(cls, promotions):
-        cls.approval_reset(promotions)
-
-    @classmethod
-    def _approval_approved(cls, promotions):
-        cls.approve(promotions)
-
-    @classmethod
-    def _approval_rejected(cls, promotions):
-        cls.draft(promotions)
 
 
 class PromotionLine(ModelSQL, ModelView):

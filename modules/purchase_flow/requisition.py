@@ -5,11 +5,12 @@ purchasing head's purchase plan (PF-2)."""
 from decimal import Decimal
 
 from trytond.i18n import gettext
-from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.model import ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.model import employee_field, set_employee
 from trytond.modules.currency.fields import Monetary
-from trytond.modules.regulation_base import ApprovalMixin, in_force
+from trytond.modules.regulation_base import (
+    ApprovalMixin, ApprovalWorkflowMixin, in_force)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
@@ -488,7 +489,7 @@ class PurchaseRequest(metaclass=PoolMeta):
                 return requisition
 
 
-class Plan(ApprovalMixin, Workflow, ModelSQL, ModelView):
+class Plan(ApprovalWorkflowMixin, ModelSQL, ModelView):
     "Purchase Plan"
     __name__ = 'purchase.flow.plan'
     _rec_name = 'number'
@@ -528,39 +529,17 @@ class Plan(ApprovalMixin, Workflow, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
-        cls._transitions |= {
-            ('draft', 'waiting'),
-            ('waiting', 'approved'),
-            ('waiting', 'draft'),
-            ('draft', 'cancelled'),
-            ('cancelled', 'draft'),
-            }
-        cls._buttons.update({
-                'submit': {
-                    'invisible': Eval('state') != 'draft',
-                    'readonly': ~Eval('requests', []),
-                    'icon': 'tryton-forward',
-                    'depends': ['state'],
-                    },
-                'draft': {
-                    'invisible': ~Eval('state').in_(['waiting', 'cancelled']),
-                    'icon': 'tryton-back',
-                    'depends': ['state'],
-                    },
-                'cancel': {
-                    'invisible': Eval('state') != 'draft',
-                    'icon': 'tryton-cancel',
-                    'depends': ['state'],
-                    },
-                })
+        # cancelled before submission only, and drafted again
+        cls._transitions.discard(('waiting', 'cancelled'))
+        cls._transitions.add(('cancelled', 'draft'))
+        cls._buttons['submit']['readonly'] = ~Eval('requests', [])
+        cls._buttons['draft']['invisible'] = ~Eval('state').in_(
+            ['waiting', 'cancelled'])
+        cls._buttons['cancel']['invisible'] = Eval('state') != 'draft'
 
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
-
-    @staticmethod
-    def default_state():
-        return 'draft'
 
     @classmethod
     def default_date(cls):
@@ -631,35 +610,3 @@ class Plan(ApprovalMixin, Workflow, ModelSQL, ModelView):
         default.setdefault('requests')
         default.setdefault('date', cls.default_date())
         return super().copy(plans, default=default)
-
-    @classmethod
-    @ModelView.button
-    @ApprovalMixin.submitting('waiting')
-    def submit(cls, plans):
-        pass
-
-    @classmethod
-    @ApprovalMixin.required
-    @Workflow.transition('approved')
-    def approve(cls, plans):
-        pass
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('draft')
-    def draft(cls, plans):
-        cls.approval_reset(plans)
-
-    @classmethod
-    @ModelView.button
-    @Workflow.transition('cancelled')
-    def cancel(cls, plans):
-        cls.approval_reset(plans)
-
-    @classmethod
-    def _approval_approved(cls, plans):
-        cls.approve(plans)
-
-    @classmethod
-    def _approval_rejected(cls, plans):
-        cls.draft(plans)
