@@ -318,7 +318,12 @@ class Approval(ModelSQL, ModelView):
 
     @classmethod
     def get_origins(cls):
-        return _model_selection()
+        """The approval models the user may read: the client drops a
+        Reference column from a view when one model of its selection is
+        not readable"""
+        ModelAccess = Pool().get('ir.model.access')
+        return [(m, s) for m, s in _model_selection()
+            if not m or ModelAccess.check(m, 'read', raise_exception=False)]
 
     def get_rec_name(self, name):
         return '%s @ %s' % (

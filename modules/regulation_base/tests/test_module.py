@@ -150,6 +150,27 @@ class RegulationBaseTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(big.state, 'waiting')
 
     @with_transaction()
+    def test_approval_document_column_kept(self):
+        "RB-2: an approver who cannot read every approval model still sees "
+        "the Document column of his approvals"
+        pool = Pool()
+        Approval = pool.get('regulation.approval')
+        ModelAccess = pool.get('ir.model.access')
+        ModelAccess.create([{'model': TESTER, 'perm_read': False,
+                    'perm_write': False, 'perm_create': False,
+                    'perm_delete': False}])
+        user = create_user('approver', groups=[
+                'regulation_base.group_regulation'])
+        self.assertIn(TESTER, [m for m, _ in Approval.get_origins()])
+        with as_user(user):
+            self.assertNotIn(
+                TESTER, [m for m, _ in Approval.get_origins()])
+            self.assertTrue(ModelAccess.check_relation(
+                    'regulation.approval', 'origin', mode='read'))
+            view = Approval.fields_view_get(view_type='tree')
+            self.assertIn('origin', view['fields'])
+
+    @with_transaction()
     def test_only_resolved_approver_decides(self):
         "RB-2: only the resolved approver may approve, others are refused"
         pool = Pool()
