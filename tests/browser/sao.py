@@ -273,11 +273,20 @@ class Sao:
 
     def list_rows(self, timeout=None):
         "Return the texts of the rows of the list in the active tab"
-        pane = self.visible('#tabcontent > .tab-pane.active', timeout)
-        self.wait_idle(timeout)
-        rows = pane.find_elements(
-            'css selector', 'table.tree tbody tr, .treeview tbody tr')
-        return [r.text for r in rows if r.is_displayed() and r.text.strip()]
+        from selenium.common.exceptions import StaleElementReferenceException
+
+        def read(driver):
+            # the list may be drawn again while it is read: read it anew
+            try:
+                pane = self.visible('#tabcontent > .tab-pane.active', timeout)
+                self.wait_idle(timeout)
+                rows = pane.find_elements(
+                    'css selector', 'table.tree tbody tr, .treeview tbody tr')
+                return [[r.text for r in rows
+                        if r.is_displayed() and r.text.strip()]]
+            except StaleElementReferenceException:
+                return False
+        return self.wait(read, timeout, "the list keeps changing")[0]
 
     def list_headers(self, timeout=None):
         "Return the column titles of the list in the active tab"
