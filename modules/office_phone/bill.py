@@ -240,10 +240,6 @@ class Bill(DocumentMixin, Workflow, ModelSQL, ModelView):
                 })
 
     @staticmethod
-    def default_company():
-        return Transaction().context.get('company')
-
-    @staticmethod
     def default_state():
         return 'imported'
 

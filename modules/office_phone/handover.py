@@ -7,7 +7,7 @@ from trytond.modules.company.model import employee_field, set_employee
 from trytond.modules.regulation_base import in_force
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 
 from .exceptions import PhoneError
 from .phone import REGULATION, DocumentMixin, PenaltyMaker, today
@@ -84,14 +84,6 @@ class Handover(DocumentMixin, Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
-
-    @staticmethod
-    def default_company():
-        return Transaction().context.get('company')
-
-    @staticmethod
-    def default_state():
-        return 'draft'
 
     @classmethod
     def default_condition(cls):

@@ -146,6 +146,14 @@ class DocumentMixin(WorkflowGuardMixin):
     #: the fields a copy does not keep
     _copy_reset = ['number']
 
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
     @classmethod
     def preprocess_values(cls, mode, values):
         pool = Pool()
@@ -593,14 +601,6 @@ class LineRequest(
                     },
                 })
 
-    @staticmethod
-    def default_company():
-        return Transaction().context.get('company')
-
-    @staticmethod
-    def default_state():
-        return 'draft'
-
     @classmethod
     def default_action(cls):
         return 'add'
@@ -775,14 +775,6 @@ class Share(DocumentMixin, Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
-
-    @staticmethod
-    def default_company():
-        return Transaction().context.get('company')
-
-    @staticmethod
-    def default_state():
-        return 'draft'
 
     @classmethod
     def default_start_date(cls):
@@ -985,10 +977,6 @@ class Fault(DocumentMixin, Workflow, ModelSQL, ModelView):
                 })
 
     @staticmethod
-    def default_company():
-        return Transaction().context.get('company')
-
-    @staticmethod
     def default_state():
         return 'reported'
 
@@ -1170,14 +1158,6 @@ class Incident(DocumentMixin, Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
-
-    @staticmethod
-    def default_company():
-        return Transaction().context.get('company')
-
-    @staticmethod
-    def default_state():
-        return 'draft'
 
     @classmethod
     def default_date(cls):
